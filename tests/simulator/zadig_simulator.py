@@ -1,0 +1,710 @@
+#!/usr/bin/env python3
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A stand-in for a Zadig server's image-registry API, on loopback.
+
+Written from ``zadig-api.md`` (the spec read from Zadig's source), never from
+this collection's client, so that tests catch the client's mistakes.  It models
+the gateway (401 rules), aslan's handlers (validation order, exact error
+bodies, default-registry rules of v4.1 and of ``main``, quirks such as the
+malformed id that returns the first registry) and the DinD sync that can fail
+after a write has committed.
+
+Tests drive it in-process (``Simulator``) or over HTTP through the ``/_sim/``
+control routes, which need no token and are never counted.
+
+Run ``python zadig_simulator.py --help`` for the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import hmac
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+OPENAPI = '/openapi/system/registry'
+INTERNAL = '/api/aslan/system/registry'
+OPENAPI_PROVIDERS = ('ecr', 'dockerhub', 'acr', 'harbor', 'native', 'swr', 'tcr')
+LICENSED_PROVIDERS = ('ecr', 'jfrog', 'acr-enterprise', 'tcr-enterprise')
+HEX24 = re.compile(r'^[0-9a-fA-F]{24}$')
+NO_DOCUMENTS = 'mongo: no documents in result'
+BAD_OBJECT_ID = 'the provided hex string is not a valid ObjectID'
+IN_USE = "The registry cannot be deleted, it's being used by environment"
+LICENSE_MESSAGE = '用户许可证不可用，请检查许可证后重试'
+
+
+# --------------------------------------------------------------------------
+# Go's net/url.ParseRequestURI, the address check of OpenAPI create (§4.2)
+# --------------------------------------------------------------------------
+
+_HOST_EXTRA = set("!$&'()*+,;=:[]<>\"-_.~")
+_USERINFO_EXTRA = set("-._:~!$&'()*+,;=%@")
+
+
+def _is_hex(char):
+    return char in '0123456789abcdefABCDEF'
+
+
+def _valid_escapes(text, host):
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == '%':
+            if i + 2 >= len(text) or not (_is_hex(text[i + 1]) and _is_hex(text[i + 2])):
+                return False
+            if host and int(text[i + 1], 16) < 8 and text[i:i + 3] != '%25':
+                return False
+            i += 3
+            continue
+        if host and ord(char) < 0x80 and not (char.isascii() and char.isalnum()) and char not in _HOST_EXTRA:
+            return False
+        i += 1
+    return True
+
+
+def _valid_host(host):
+    if host.startswith('['):
+        end = host.rfind(']')
+        if end < 0:
+            return False
+        port = host[end + 1:]
+        if port and not re.fullmatch(r':[0-9]*', port):
+            return False
+        return _valid_escapes(host[1:end], True)
+    colon = host.rfind(':')
+    if colon >= 0 and not re.fullmatch(r':[0-9]*', host[colon:]):
+        return False
+    return _valid_escapes(host, True)
+
+
+def go_parse_request_uri(raw):
+    """Return True when Go's ``url.ParseRequestURI(raw)`` succeeds."""
+    if raw == '' or any(ord(c) < 0x20 or ord(c) == 0x7f for c in raw):
+        return False
+    if raw == '*':
+        return True
+    scheme, rest = '', raw
+    for i, char in enumerate(raw):
+        if char.isascii() and char.isalpha():
+            continue
+        if char.isascii() and (char.isdigit() or char in '+-.'):
+            if i == 0:
+                break
+            continue
+        if char == ':':
+            if i == 0:
+                return False
+            scheme, rest = raw[:i], raw[i + 1:]
+        break
+    if rest.endswith('?') and rest.count('?') == 1:
+        rest = rest[:-1]
+    else:
+        rest = rest.split('?', 1)[0]
+    if not rest.startswith('/'):
+        return scheme != ''
+    if scheme and rest.startswith('//'):
+        authority, slash, path = rest[2:].partition('/')
+        rest = slash + path
+        userinfo, at, host = authority.rpartition('@')
+        if at and not all((c.isascii() and c.isalnum()) or c in _USERINFO_EXTRA for c in userinfo):
+            return False
+        if not _valid_host(host):
+            return False
+    return _valid_escapes(rest, False)
+
+
+# --------------------------------------------------------------------------
+# Responses
+# --------------------------------------------------------------------------
+
+class Response:
+    """What aslan (or the gateway in front of it) answers."""
+
+    def __init__(self, status, body=None, content_type=None, headers=None):
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+        self.headers = headers or {}
+
+    def payload(self):
+        if self.body is None:
+            return b''
+        if isinstance(self.body, str):
+            return self.body.encode('utf-8')
+        return go_json(self.body)
+
+    def json(self):
+        return json.loads(self.payload() or b'null')
+
+
+def go_json(value):
+    """Serialise like Go's encoding/json: compact, UTF-8, with <, > and & escaped."""
+    text = json.dumps(value, separators=(',', ':'), ensure_ascii=False)
+    text = text.replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
+    return text.encode('utf-8')
+
+
+def success():
+    return Response(200, {'message': 'success'}, 'application/json; charset=utf-8')
+
+
+def internal_error(description):
+    """A plain Go error: always HTTP 500, no ``type`` or ``extra`` keys."""
+    return Response(500, {'code': 500, 'description': description, 'message': 'Internal Error: '},
+                    'application/json; charset=utf-8')
+
+
+def http_error(code, message, description=''):
+    """A typed *HTTPError: keys sorted like a Go map; 6xxx and 7xxx go out as 400."""
+    status = 400 if 6000 <= code < 8000 else code
+    body = {'code': code, 'description': description, 'extra': {}, 'message': message, 'type': 'error'}
+    return Response(status, dict(sorted(body.items())), 'application/json; charset=utf-8')
+
+
+def invalid_param(description=''):
+    return http_error(400, 'Bad Request', description)
+
+
+def empty(status):
+    return Response(status)
+
+
+def text(status, body):
+    return Response(status, body, 'text/plain; charset=utf-8')
+
+
+class BindError(Exception):
+    """gin's MustBindWith failing: 400 with an empty body."""
+
+
+def bind_json(raw, fields):
+    """Decode like encoding/json into a struct: unknown keys ignored, keys matched case-insensitively."""
+    if not raw.strip():
+        raise BindError('EOF')
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise BindError(str(exc)) from exc
+    result = {name: default for name, (kind, default) in fields.items()}
+    if data is None:
+        return result
+    if not isinstance(data, dict):
+        raise BindError('cannot unmarshal into struct')
+    lowered = {name.lower(): name for name in fields}
+    exact = set(data) & set(fields)
+    for key, value in data.items():
+        name = key if key in fields else lowered.get(key.lower())
+        if name is None or (name in exact and key != name):
+            continue
+        kind = fields[name][0]
+        if value is None:
+            continue
+        if kind is bool and not isinstance(value, bool):
+            raise BindError('cannot unmarshal %s into bool' % type(value).__name__)
+        if kind is str and not isinstance(value, str):
+            raise BindError('cannot unmarshal %s into string' % type(value).__name__)
+        result[name] = value
+    return result
+
+
+CREATE_FIELDS = {
+    'address': (str, ''), 'provider': (str, ''), 'namespace': (str, ''), 'is_default': (bool, False),
+    'access_key': (str, ''), 'secret_key': (str, ''), 'enable_tls': (bool, False), 'region': (str, ''),
+    'tls_cert': (str, ''),
+}
+UPDATE_FIELDS = {
+    'registry_id': (str, ''), 'address': (str, ''), 'provider': (str, ''), 'region': (str, ''),
+    'namespace': (str, ''), 'is_default': (bool, False),
+}
+
+
+# --------------------------------------------------------------------------
+# The server's state and handlers
+# --------------------------------------------------------------------------
+
+class Fault:
+    """One injected fault, applied to the next ``count`` requests that match."""
+
+    KINDS = ('status', 'drop', 'latency', 'commit_then_500', 'commit_then_drop')
+
+    def __init__(self, kind, method='*', path='.*', count=1, status=503, delay=0.0, description=None):
+        if kind not in self.KINDS:
+            raise ValueError('fault kind must be one of %s' % ', '.join(self.KINDS))
+        self.kind = kind
+        self.method = method.upper()
+        self.path = re.compile(path)
+        self.count = int(count)
+        self.status = int(status)
+        self.delay = float(delay)
+        self.description = description
+
+    def matches(self, method, path):
+        return self.count > 0 and self.method in ('*', method) and self.path.fullmatch(path) is not None
+
+
+class Simulator:
+    """The registry collection, the environments that use registries, and the request log."""
+
+    def __init__(self, mode='v4.1', admin_tokens=('admin-token',), user_tokens=('user-token',), licensed=False):
+        if mode not in ('v4.1', 'main'):
+            raise ValueError("mode must be 'v4.1' or 'main'")
+        self.mode = mode
+        self.tokens = {token: ('admin', True) for token in admin_tokens}
+        self.tokens.update({token: ('user', False) for token in user_tokens})
+        self.licensed = licensed
+        self.lock = threading.RLock()
+        self.registries = []
+        self.envs_using = set()
+        self.faults = []
+        self.log = []
+        self._counter = int.from_bytes(os.urandom(3), 'big')
+        self._machine = os.urandom(5).hex()
+
+    # ---- helpers for tests -------------------------------------------------
+
+    def reset(self):
+        with self.lock:
+            self.registries = []
+            self.envs_using = set()
+            self.faults = []
+            self.log = []
+
+    def new_id(self):
+        """A Mongo ObjectID: 4-byte timestamp, 5 random bytes, 3-byte counter, so newer sorts higher."""
+        with self.lock:
+            self._counter = (self._counter + 1) % (1 << 24)
+            return '%08x%s%06x' % (int(time.time()), self._machine, self._counter)
+
+    def seed(self, address, provider='native', namespace='', region='', is_default=False, access_key='',
+             secret_key='', enable_tls=False, tls_cert='', projects=None, registry_id=None, reg_type=''):
+        """Store a registry as the UI or an old version could have left it, with no validation."""
+        with self.lock:
+            doc = {
+                'id': registry_id or self.new_id(), 'reg_addr': address, 'reg_type': reg_type,
+                'reg_provider': provider, 'is_default': is_default, 'projects': projects,
+                'namespace': namespace, 'access_key': access_key, 'secret_key': secret_key,
+                'region': region, 'update_time': int(time.time()), 'update_by': 'seed',
+                'advanced_setting': {'modified': True, 'enable_tls': enable_tls, 'tls_cert': tls_cert},
+            }
+            self.registries.append(doc)
+            return copy.deepcopy(doc)
+
+    def add_fault(self, kind, **kwargs):
+        with self.lock:
+            fault = Fault(kind, **kwargs)
+            self.faults.append(fault)
+            return fault
+
+    def counts(self):
+        """Requests per ``METHOD /route/:id`` template."""
+        with self.lock:
+            return Counter(entry[2] for entry in self.log)
+
+    def writes(self):
+        with self.lock:
+            return [entry for entry in self.log if entry[0] in ('POST', 'PUT', 'DELETE', 'PATCH')]
+
+    def openapi_view(self, doc):
+        return {'registry_id': doc['id'], 'address': doc['reg_addr'], 'provider': doc['reg_provider'],
+                'region': doc['region'], 'namespace': doc['namespace'], 'is_default': doc['is_default']}
+
+    def snapshot(self):
+        with self.lock:
+            return copy.deepcopy(self.registries)
+
+    # ---- request entry point -----------------------------------------------
+
+    def take_fault(self, method, path, kinds):
+        with self.lock:
+            for fault in self.faults:
+                if fault.kind in kinds and fault.matches(method, path):
+                    fault.count -= 1
+                    return fault
+        return None
+
+    def handle(self, method, target, headers, body):
+        """Answer one request; returns a Response, or None to drop the connection."""
+        parts = urlsplit(target)
+        path = unquote(parts.path)
+        query = parse_qs(parts.query, keep_blank_values=True)
+        with self.lock:
+            self.log.append((method, path, '%s %s' % (method, route_template(path))))
+        fault = self.take_fault(method, path, ('latency',))
+        if fault:
+            time.sleep(fault.delay)
+        fault = self.take_fault(method, path, ('status', 'drop'))
+        if fault:
+            if fault.kind == 'drop':
+                return None
+            return empty(fault.status) if fault.description is None else internal_error(fault.description)
+        user = self.gateway(headers, query)
+        if user is None:
+            return empty(401)
+        with self.lock:
+            response = self.route(method, path, query, user, body)
+        if response.status == 200 and method in ('POST', 'PUT', 'DELETE'):
+            fault = self.take_fault(method, path, ('commit_then_500', 'commit_then_drop'))
+            if fault:
+                if fault.kind == 'commit_then_drop':
+                    return None
+                return internal_error(fault.description or 'failed to sync dind statefulset: connection refused')
+        return response
+
+    def gateway(self, headers, query):
+        """Envoy ext_authz: ``?token=`` first, else ``Authorization: <scheme> <token>`` in exactly 2 parts."""
+        token = query.get('token', [None])[0]
+        if token is None:
+            value = headers.get('Authorization')
+            if not value:
+                return None
+            parts = value.split(' ')
+            if len(parts) != 2:
+                return None
+            token = parts[1]
+        return self.tokens.get(token)
+
+    def route(self, method, path, query, user, body):
+        name, is_admin = user
+        if path == OPENAPI + '/':
+            if method == 'GET':
+                return Response(301, '<a href="%s">Moved Permanently</a>.\n\n' % OPENAPI,
+                                'text/html; charset=utf-8', {'Location': OPENAPI})
+            if method == 'POST':
+                return Response(307, None, None, {'Location': OPENAPI})
+            return text(404, 'Invalid path: %s' % path)
+        if path == OPENAPI:
+            if method == 'GET':
+                return Response(200, [self.openapi_view(d) for d in self.registries],
+                                'application/json; charset=utf-8')
+            if method == 'POST':
+                return self.openapi_create(name, is_admin, body)
+            return text(405, 'Method not allowed: %s %s' % (method, path))
+        match = re.fullmatch(re.escape(OPENAPI) + r'/([^/]+)', path)
+        if match:
+            if not is_admin and method in ('GET', 'PUT'):
+                return empty(403)
+            if method == 'GET':
+                return self.openapi_get(match.group(1))
+            if method == 'PUT':
+                return self.openapi_update(name, match.group(1), body)
+            return text(405, 'Method not allowed: %s %s' % (method, path))
+        match = re.fullmatch(re.escape(INTERNAL) + r'/namespaces/specific/([^/]+)', path)
+        if match and method == 'GET':
+            return self.internal_specific(is_admin, match.group(1))
+        match = re.fullmatch(re.escape(INTERNAL) + r'/namespaces/([^/]+)', path)
+        if match and method == 'DELETE':
+            return self.internal_delete(is_admin, match.group(1))
+        if path == INTERNAL + '/namespaces' and method == 'GET':
+            if not is_admin:
+                return empty(403)
+            if not query.get('encryptedKey', [''])[0]:
+                return invalid_param()
+        return text(404, 'Invalid path: %s' % path)
+
+    # ---- lookups ---------------------------------------------------------------
+
+    def find(self, registry_id):
+        """FindRegistryById: a malformed id drops the _id filter and so finds the first registry."""
+        if not HEX24.match(registry_id):
+            return self.registries[0] if self.registries else None
+        for doc in self.registries:
+            if doc['id'] == registry_id.lower():
+                return doc
+        return None
+
+    def first_default(self):
+        return next((d for d in self.registries if d['is_default']), None)
+
+    def dind_sync(self):
+        """SyncDinDForRegistries: PrepareDinD panics on an address with no ``//`` (§9)."""
+        for doc in self.registries:
+            settings = doc['advanced_setting']
+            if settings is None:
+                continue
+            if (not settings.get('enable_tls') or settings.get('tls_cert')) and '//' not in doc['reg_addr']:
+                return empty(500)
+        return None
+
+    # ---- OpenAPI handlers ------------------------------------------------------
+
+    def openapi_create(self, name, is_admin, body):
+        if not is_admin:
+            return empty(403)
+        try:
+            req = bind_json(body, CREATE_FIELDS)
+        except BindError:
+            return empty(400)
+        if req['address'] == '':
+            return internal_error('address cannot be empty')
+        if req['provider'] not in OPENAPI_PROVIDERS:
+            return internal_error('unsupported registry provider')
+        if req['namespace'] == '' and req['provider'] != 'ecr':
+            return internal_error('namespace cannot be empty')
+        if req['provider'] == 'ecr' and req['region'] == '':
+            return internal_error('region is a required field for ECR provider')
+        if not go_parse_request_uri(req['address']):
+            return internal_error('address needs to be a valid URL')
+        is_default = req['is_default']
+        if is_default:
+            current = self.first_default()
+            if current:
+                current['is_default'] = False
+        elif self.mode == 'main' and self.first_default() is None:
+            is_default = True
+        self.registries.append({
+            'id': self.new_id(), 'reg_addr': req['address'], 'reg_type': '', 'reg_provider': req['provider'],
+            'is_default': is_default, 'projects': None, 'namespace': req['namespace'].strip(),
+            'access_key': req['access_key'], 'secret_key': req['secret_key'], 'region': req['region'],
+            'update_time': int(time.time()), 'update_by': name,
+            'advanced_setting': {'modified': True, 'enable_tls': req['enable_tls'], 'tls_cert': req['tls_cert']},
+        })
+        return self.dind_sync() or success()
+
+    def openapi_get(self, registry_id):
+        doc = self.find(registry_id)
+        if doc is None:
+            return internal_error(NO_DOCUMENTS)
+        return Response(200, self.openapi_view(doc), 'application/json; charset=utf-8')
+
+    def openapi_update(self, name, registry_id, body):
+        origin = self.find(registry_id)
+        if origin is None:
+            return internal_error(NO_DOCUMENTS)
+        try:
+            req = bind_json(body, UPDATE_FIELDS)
+        except BindError:
+            return empty(400)
+        new = copy.deepcopy(origin)
+        decode_credentials(new)
+        new['reg_addr'] = req['address']
+        new['reg_provider'] = req['provider']
+        new['namespace'] = req['namespace'].strip()
+        new['is_default'] = req['is_default']
+        if req['region']:
+            new['region'] = req['region']
+        if new['reg_addr'] == '':
+            return invalid_param('empty reg_addr')
+        if new['reg_provider'] == '':
+            return invalid_param('empty reg_provider')
+        if new['namespace'] == '' and new['reg_provider'] != 'ecr':
+            return invalid_param('empty namespace')
+        if new['reg_provider'] in LICENSED_PROVIDERS and not self.licensed:
+            return http_error(7050, LICENSE_MESSAGE)
+        if new['namespace'] == '':
+            new['namespace'] = origin['namespace']
+        current = self.first_default()
+        if new['is_default']:
+            if current and (self.mode == 'v4.1' or current is not origin):
+                current['is_default'] = False
+        elif self.mode == 'main' and origin['is_default']:
+            new['is_default'] = True
+        if not HEX24.match(registry_id):
+            return internal_error('RegistryNamespace.Update error: ' + BAD_OBJECT_ID)
+        new['update_time'] = int(time.time())
+        new['update_by'] = name
+        origin.clear()
+        origin.update(new)
+        return self.dind_sync() or success()
+
+    # ---- internal handlers -----------------------------------------------------
+
+    def internal_specific(self, is_admin, registry_id):
+        if not is_admin:
+            return empty(403)
+        doc = self.find(registry_id)
+        if doc is None:
+            return internal_error(NO_DOCUMENTS)
+        settings = doc['advanced_setting'] or {'modified': False, 'enable_tls': False, 'tls_cert': ''}
+        return Response(200, {
+            'id': doc['id'], 'reg_addr': doc['reg_addr'], 'is_default': doc['is_default'],
+            'namespace': doc['namespace'], 'access_key': '', 'secret_key': '',
+            'advanced_setting': {'modified': settings['modified'], 'enable_tls': settings['enable_tls'],
+                                 'tls_cert': settings['tls_cert']},
+        }, 'application/json; charset=utf-8')
+
+    def internal_delete(self, is_admin, registry_id):
+        if not is_admin:
+            return empty(403)
+        if registry_id in self.envs_using:
+            return internal_error(IN_USE)
+        if not HEX24.match(registry_id):
+            return internal_error(BAD_OBJECT_ID)
+        doc = self.find(registry_id)
+        if doc is None:
+            return success()
+        self.registries.remove(doc)
+        if doc['is_default'] and self.registries and self.first_default() is None:
+            self.registries[0]['is_default'] = True
+        return self.dind_sync() or success()
+
+
+def decode_credentials(doc):
+    """commonutil.DecodeRegistry as PUT applies it before saving the whole struct (§10.5)."""
+    if doc['reg_provider'] == 'swr' and doc['access_key']:
+        key = doc['access_key']
+        doc['access_key'] = '%s@%s' % (doc['region'], key)
+        doc['secret_key'] = hmac.new(doc['secret_key'].encode(), key.encode(), hashlib.sha256).hexdigest()
+    elif doc['reg_provider'] == 'ecr':
+        doc['access_key'], doc['secret_key'] = 'AWS', 'ecr-docker-token-%s' % os.urandom(8).hex()
+
+
+def route_template(path):
+    """``/openapi/system/registry/<id>`` becomes ``/openapi/system/registry/:id`` for counting."""
+    for prefix in (INTERNAL + '/namespaces/specific/', INTERNAL + '/namespaces/', OPENAPI + '/'):
+        if path.startswith(prefix) and len(path) > len(prefix) and '/' not in path[len(prefix):]:
+            return prefix + ':id'
+    return path
+
+
+# --------------------------------------------------------------------------
+# HTTP front end
+# --------------------------------------------------------------------------
+
+class Handler(BaseHTTPRequestHandler):
+    """Turns HTTP requests into ``Simulator.handle`` calls; ``/_sim/`` is the test-control API."""
+
+    protocol_version = 'HTTP/1.1'
+    server_version = 'zadig-simulator'
+    sys_version = ''
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        if self.server.verbose:
+            sys.stderr.write('%s\n' % (format % args))
+
+    def _body(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(length).decode('utf-8', errors='replace') if length else ''
+
+    def _send(self, response):
+        payload = response.payload()
+        self.send_response(response.status)
+        if response.content_type:
+            self.send_header('Content-Type', response.content_type)
+        for key, value in response.headers.items():
+            self.send_header(key, value)
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        if self.command != 'HEAD':
+            self.wfile.write(payload)
+
+    def _dispatch(self):
+        body = self._body()
+        sim = self.server.sim
+        if self.path.startswith('/_sim/'):
+            self._send(control(sim, self.command, self.path, body))
+            return
+        response = sim.handle(self.command, self.path, self.headers, body)
+        if response is None:
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        self._send(response)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _dispatch
+
+
+def control(sim, method, target, body):
+    """Test-control routes: state, faults, request counts, environments and reset."""
+    path = urlsplit(target).path
+    data = json.loads(body) if body.strip() else {}
+    ok = Response(200, {'ok': True}, 'application/json')
+    if path == '/_sim/reset' and method == 'POST':
+        sim.reset()
+        return ok
+    if path == '/_sim/registries' and method == 'GET':
+        return Response(200, sim.snapshot(), 'application/json')
+    if path == '/_sim/registries' and method == 'POST':
+        return Response(200, sim.seed(**data), 'application/json')
+    if path == '/_sim/faults' and method == 'POST':
+        sim.add_fault(**data)
+        return ok
+    if path == '/_sim/envs' and method == 'POST':
+        with sim.lock:
+            sim.envs_using.add(data['registry_id'])
+        return ok
+    if path == '/_sim/requests' and method == 'GET':
+        with sim.lock:
+            return Response(200, {'counts': dict(sim.counts()), 'log': [list(e) for e in sim.log]},
+                            'application/json')
+    if path == '/_sim/requests' and method == 'DELETE':
+        with sim.lock:
+            sim.log = []
+        return ok
+    return text(404, 'unknown control route %s %s' % (method, path))
+
+
+class SimulatorServer(ThreadingHTTPServer):
+    """A threading HTTP server bound to loopback that serves one ``Simulator``."""
+
+    daemon_threads = True
+
+    def __init__(self, sim, host='127.0.0.1', port=0, verbose=False):
+        self.sim = sim
+        self.verbose = verbose
+        super().__init__((host, port), Handler)
+
+    @property
+    def url(self):
+        host, port = self.server_address[:2]
+        return 'http://%s:%d' % (host, port)
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+    def start(self):
+        """Serve in a daemon thread (for pytest fixtures); returns self."""
+        thread = threading.Thread(target=self.serve_forever, kwargs={'poll_interval': 0.02}, daemon=True)
+        thread.start()
+        return self
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description='Zadig image-registry API simulator (loopback only).')
+    parser.add_argument('--host', default='127.0.0.1', help='address to bind (default 127.0.0.1)')
+    parser.add_argument('--port', type=int, default=0, help='port (default 0: a free one)')
+    parser.add_argument('--port-file', help='write the chosen port to this file once listening')
+    parser.add_argument('--mode', choices=('v4.1', 'main'), default='v4.1',
+                        help='default-registry rules of Zadig v4.1 (also v4.2-v5.0) or of main after 2026-08')
+    parser.add_argument('--admin-token', action='append', help='token of a system admin (repeatable)')
+    parser.add_argument('--user-token', action='append', help='token of a non-admin user (repeatable)')
+    parser.add_argument('--licensed', action='store_true', help='act as a Professional/Enterprise edition')
+    parser.add_argument('--verbose', action='store_true', help='log each request to stderr')
+    args = parser.parse_args(argv)
+    if args.host not in ('127.0.0.1', 'localhost', '::1'):
+        parser.error('the simulator only listens on loopback')
+    sim = Simulator(mode=args.mode, admin_tokens=args.admin_token or ['admin-token'],
+                    user_tokens=args.user_token or ['user-token'], licensed=args.licensed)
+    server = SimulatorServer(sim, args.host, args.port, args.verbose)
+    if args.port_file:
+        with open(args.port_file + '.tmp', 'w', encoding='utf-8') as handle:
+            handle.write(str(server.server_address[1]))
+        os.replace(args.port_file + '.tmp', args.port_file)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print('Zadig simulator (%s mode) listening on %s' % (args.mode, server.url), flush=True)
+    try:
+        server.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

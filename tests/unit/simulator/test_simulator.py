@@ -1,0 +1,522 @@
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The simulator against zadig-api.md, row by row of §12 (and the routes and quirks the collection relies on).
+
+These tests speak raw HTTP with requests, not through the collection's client,
+so that they check the simulator against the spec and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from ansible_collections.zadig.core.tests.simulator.zadig_simulator import (
+    OPENAPI, INTERNAL, go_parse_request_uri, Simulator, SimulatorServer)
+from ansible_collections.zadig.core.tests.unit.utils import ADMIN, USER
+
+JSON = 'application/json; charset=utf-8'
+OK = {'message': 'success'}
+
+
+def call(server, method, path, token=ADMIN, body=None, data=None, headers=None, scheme='Bearer'):
+    hdrs = {} if token is None else {'Authorization': '%s %s' % (scheme, token)}
+    hdrs.update(headers or {})
+    if body is not None:
+        data = json.dumps(body)
+        hdrs['Content-Type'] = 'application/json'
+    return requests.request(method, server.url + path, data=data, headers=hdrs, allow_redirects=False, timeout=5)
+
+
+def create(server, **fields):
+    body = dict(address='https://reg.example.com', provider='native', namespace='team')
+    body.update(fields)
+    return call(server, 'POST', OPENAPI, body=body)
+
+
+def listing(server, token=ADMIN):
+    response = call(server, 'GET', OPENAPI, token=token)
+    assert response.status_code == 200
+    return response.json()
+
+
+def error_500(description):
+    return {'code': 500, 'description': description, 'message': 'Internal Error: '}
+
+
+def bad_request(description):
+    return {'code': 400, 'description': description, 'extra': {}, 'message': 'Bad Request', 'type': 'error'}
+
+
+# ---- 1. the gateway's 401 rules ----------------------------------------------------------------
+
+@pytest.mark.parametrize('headers', [
+    {},
+    {'Authorization': ADMIN},
+    {'Authorization': 'Bearer  %s' % ADMIN},
+    {'Authorization': 'Bearer %s extra' % ADMIN},
+    {'Authorization': 'Bearer not-a-known-token'},
+    {'Authorization': ''},
+])
+def test_gateway_refuses_missing_malformed_or_unknown_tokens_with_empty_401(server, headers):
+    for method, path in (('GET', OPENAPI), ('POST', OPENAPI), ('DELETE', INTERNAL + '/namespaces/' + 'a' * 24)):
+        response = call(server, method, path, token=None, headers=headers)
+        assert response.status_code == 401
+        assert response.content == b''
+
+
+def test_gateway_ignores_the_scheme_word(server_v41):
+    assert call(server_v41, 'GET', OPENAPI, scheme='X-API-KEY').status_code == 200
+
+
+def test_gateway_query_token_takes_priority_over_header(server_v41):
+    assert call(server_v41, 'GET', OPENAPI + '?token=' + ADMIN, token=None).status_code == 200
+    assert call(server_v41, 'GET', OPENAPI + '?token=wrong', token=ADMIN).status_code == 401
+
+
+# ---- 2. admin-only 403 with an empty body --------------------------------------------------------
+
+def test_non_admin_may_list_but_not_create_get_update_or_delete(server):
+    server.sim.seed('https://reg.example.com', namespace='team')
+    rid = server.sim.registries[0]['id']
+    assert call(server, 'GET', OPENAPI, token=USER).status_code == 200
+    for method, path, body in (('POST', OPENAPI, {'address': 'https://x'}), ('GET', OPENAPI + '/' + rid, None),
+                               ('PUT', OPENAPI + '/' + rid, {'address': 'https://x'}),
+                               ('DELETE', INTERNAL + '/namespaces/' + rid, None),
+                               ('GET', INTERNAL + '/namespaces/specific/' + rid, None)):
+        response = call(server, method, path, token=USER, body=body)
+        assert (response.status_code, response.content) == (403, b''), (method, path)
+    assert len(server.sim.registries) == 1
+
+
+def test_non_admin_403_comes_before_body_validation(server_v41):
+    response = call(server_v41, 'POST', OPENAPI, token=USER, data='not json')
+    assert response.status_code == 403
+
+
+# ---- 3. create's 500-style validation, in order ------------------------------------------------------
+
+@pytest.mark.parametrize('fields, description', [
+    ({'address': ''}, 'address cannot be empty'),
+    ({'address': '', 'provider': 'nexus', 'namespace': ''}, 'address cannot be empty'),
+    ({'provider': 'nexus'}, 'unsupported registry provider'),
+    ({'provider': 'Harbor'}, 'unsupported registry provider'),
+    ({'provider': 'jfrog'}, 'unsupported registry provider'),
+    ({'provider': 'acr-enterprise'}, 'unsupported registry provider'),
+    ({'provider': ''}, 'unsupported registry provider'),
+    ({'namespace': ''}, 'namespace cannot be empty'),
+    ({'namespace': '', 'provider': 'harbor', 'address': 'bad'}, 'namespace cannot be empty'),
+    ({'provider': 'ecr', 'namespace': ''}, 'region is a required field for ECR provider'),
+    ({'address': 'reg.example.com'}, 'address needs to be a valid URL'),
+    ({'address': '10.0.0.1:5000'}, 'address needs to be a valid URL'),
+    ({'address': ' https://reg.example.com'}, 'address needs to be a valid URL'),
+    ({'address': 'https://reg.example.com '}, 'address needs to be a valid URL'),
+])
+def test_create_validation_errors_are_http_500_with_exact_body(server, fields, description):
+    response = create(server, **fields)
+    assert response.status_code == 500
+    assert response.headers['Content-Type'] == JSON
+    assert response.content == json.dumps(error_500(description), separators=(',', ':')).encode()
+    assert server.sim.registries == []
+
+
+def test_create_accepts_what_go_parse_request_uri_accepts(server_v41):
+    for address in ('HTTPS://Reg.Example.com', 'ftp://x', 'https://'):
+        assert create(server_v41, address=address).status_code == 200, address
+    assert len(server_v41.sim.registries) == 3
+
+
+@pytest.mark.parametrize('address', ['/just/a/path', 'r.example.com:5000'])
+def test_address_that_passes_validation_without_double_slash_commits_then_panics(server_v41, address):
+    response = create(server_v41, address=address)
+    assert (response.status_code, response.content) == (500, b'')
+    assert [r['address'] for r in listing(server_v41)] == [address]
+
+
+def test_create_accepts_tls_without_cert_and_returns_no_id(server_v41):
+    response = create(server_v41, enable_tls=True)
+    assert (response.status_code, response.json()) == (200, OK)
+    assert server_v41.sim.registries[0]['advanced_setting'] == {'modified': True, 'enable_tls': True, 'tls_cert': ''}
+
+
+def test_create_stores_credentials_and_leaves_projects_null(server_v41):
+    create(server_v41, access_key='AK', secret_key='SK', region='cn-1')
+    doc = server_v41.sim.registries[0]
+    assert (doc['access_key'], doc['secret_key'], doc['region'], doc['projects'], doc['reg_type']) == \
+        ('AK', 'SK', 'cn-1', None, '')
+    assert doc['update_by'] == 'admin'
+
+
+def test_ecr_create_needs_no_namespace_and_no_licence(server_v41):
+    assert create(server_v41, provider='ecr', namespace='', region='us-east-1').status_code == 200
+
+
+# ---- 4. bind errors: 400 with an empty body -------------------------------------------------------------
+
+@pytest.mark.parametrize('data', ['', 'not json', '{"address": ', '[1]', '{"is_default": "true"}',
+                                  '{"address": 5}', '{"enable_tls": 1}'])
+def test_create_bind_errors_are_400_with_empty_body(server, data):
+    response = call(server, 'POST', OPENAPI, data=data, headers={'Content-Type': 'application/json'})
+    assert (response.status_code, response.content) == (400, b'')
+
+
+def test_create_binds_keys_case_insensitively_and_ignores_unknown_keys(server_v41):
+    body = {'ADDRESS': 'https://reg.example.com', 'Provider': 'harbor', 'namespace': 'ns', 'colour': 'blue'}
+    assert call(server_v41, 'POST', OPENAPI, body=body).status_code == 200
+    assert listing(server_v41)[0]['provider'] == 'harbor'
+
+
+# ---- 5. PUT validation: 400 ErrInvalidParam ---------------------------------------------------------------
+
+@pytest.mark.parametrize('fields, description', [
+    ({'address': ''}, 'empty reg_addr'),
+    ({'provider': ''}, 'empty reg_provider'),
+    ({'namespace': ''}, 'empty namespace'),
+    ({'namespace': '   '}, 'empty namespace'),
+])
+def test_update_validation_is_400_err_invalid_param(server, fields, description):
+    server.sim.seed('https://reg.example.com', namespace='team')
+    rid = server.sim.registries[0]['id']
+    body = dict(address='https://reg.example.com', provider='native', namespace='team')
+    body.update(fields)
+    response = call(server, 'PUT', OPENAPI + '/' + rid, body=body)
+    assert response.status_code == 400
+    assert response.json() == bad_request(description)
+    assert list(response.json()) == sorted(response.json())
+
+
+def test_update_absent_id_is_500_no_documents(server_v41):
+    response = call(server_v41, 'PUT', OPENAPI + '/' + 'a' * 24, body={'address': 'https://x'})
+    assert (response.status_code, response.json()) == (500, error_500('mongo: no documents in result'))
+
+
+def test_update_bind_error_is_400_empty_and_after_the_lookup(server_v41):
+    response = call(server_v41, 'PUT', OPENAPI + '/' + 'a' * 24, data='nope')
+    assert response.status_code == 500
+    server_v41.sim.seed('https://reg.example.com', namespace='team')
+    response = call(server_v41, 'PUT', OPENAPI + '/' + server_v41.sim.registries[0]['id'], data='nope')
+    assert (response.status_code, response.content) == (400, b'')
+
+
+def test_update_accepts_what_create_refuses(server_v41):
+    server_v41.sim.seed('https://reg.example.com', namespace='team')
+    rid = server_v41.sim.registries[0]['id']
+    response = call(server_v41, 'PUT', OPENAPI + '/' + rid,
+                    body={'address': 'https://r2.example.com/', 'provider': 'nexus', 'namespace': 'x'})
+    assert response.status_code == 200
+    assert listing(server_v41)[0]['provider'] == 'nexus'
+
+
+# ---- 6. licence: 7050 for ecr and the enterprise providers ------------------------------------------------
+
+@pytest.mark.parametrize('provider', ['ecr', 'jfrog', 'acr-enterprise', 'tcr-enterprise'])
+def test_update_of_licensed_provider_without_licence_is_7050(server_v41, provider):
+    server_v41.sim.seed('https://reg.example.com', provider=provider, namespace='team', region='r')
+    rid = server_v41.sim.registries[0]['id']
+    response = call(server_v41, 'PUT', OPENAPI + '/' + rid,
+                    body={'address': 'https://reg.example.com', 'provider': provider, 'namespace': 'team'})
+    assert response.status_code == 400
+    assert response.json() == {'code': 7050, 'description': '', 'extra': {},
+                               'message': '用户许可证不可用，请检查许可证后重试', 'type': 'error'}
+    assert '用户'.encode() in response.content
+
+
+def test_update_of_ecr_with_licence_succeeds():
+    server = SimulatorServer(Simulator(admin_tokens=[ADMIN], licensed=True)).start()
+    try:
+        server.sim.seed('https://1.dkr.ecr.aws', provider='ecr', region='us-east-1')
+        rid = server.sim.registries[0]['id']
+        response = call(server, 'PUT', OPENAPI + '/' + rid,
+                        body={'address': 'https://1.dkr.ecr.aws', 'provider': 'ecr', 'namespace': ''})
+        assert response.status_code == 200
+    finally:
+        server.stop()
+
+
+# ---- 7 and 8. no uniqueness, verbatim storage -----------------------------------------------------------------
+
+def test_the_same_create_twice_makes_two_registries(server):
+    assert create(server).status_code == 200
+    assert create(server).status_code == 200
+    registries = listing(server)
+    assert len(registries) == 2
+    assert registries[0]['registry_id'] < registries[1]['registry_id']
+
+
+def test_address_is_stored_verbatim_and_namespace_trimmed(server_v41):
+    create(server_v41, address='HTTPS://Reg.Example.com/', namespace='  team  ')
+    assert listing(server_v41) == [{'registry_id': server_v41.sim.registries[0]['id'],
+                                    'address': 'HTTPS://Reg.Example.com/', 'provider': 'native', 'region': '',
+                                    'namespace': 'team', 'is_default': False}]
+
+
+def test_list_keys_come_in_the_documented_order(server_v41):
+    create(server_v41)
+    raw = call(server_v41, 'GET', OPENAPI).text
+    assert raw.index('"registry_id"') < raw.index('"address"') < raw.index('"provider"') < \
+        raw.index('"region"') < raw.index('"namespace"') < raw.index('"is_default"')
+    assert call(server_v41, 'GET', OPENAPI).headers['Content-Type'] == JSON
+
+
+def test_empty_list_is_an_empty_array(server_v41):
+    assert call(server_v41, 'GET', OPENAPI).text == '[]'
+
+
+# ---- 9 and 10. PUT's omitempty and the keys it ignores -------------------------------------------------
+
+def test_update_keeps_region_when_empty_and_ecr_namespace_when_empty():
+    server = SimulatorServer(Simulator(admin_tokens=[ADMIN], licensed=True)).start()
+    try:
+        server.sim.seed('https://h', provider='ecr', region='us-east-1', namespace='keep')
+        rid = server.sim.registries[0]['id']
+        call(server, 'PUT', OPENAPI + '/' + rid, body={'address': 'https://h', 'provider': 'ecr', 'region': ''})
+        assert (server.sim.registries[0]['region'], server.sim.registries[0]['namespace']) == ('us-east-1', 'keep')
+    finally:
+        server.stop()
+
+
+def test_update_silently_ignores_credentials_and_tls(server_v41):
+    server_v41.sim.seed('https://reg.example.com', namespace='team', access_key='AK', secret_key='SK')
+    rid = server_v41.sim.registries[0]['id']
+    body = {'address': 'https://reg.example.com', 'provider': 'native', 'namespace': 'team',
+            'access_key': 'NEW', 'secret_key': 'NEW', 'enable_tls': True, 'tls_cert': 'PEM'}
+    response = call(server_v41, 'PUT', OPENAPI + '/' + rid, body=body)
+    assert (response.status_code, response.json()) == (200, OK)
+    doc = server_v41.sim.registries[0]
+    assert (doc['access_key'], doc['secret_key'], doc['advanced_setting']['enable_tls']) == ('AK', 'SK', False)
+
+
+def test_update_reencodes_swr_credentials(server_v41):
+    server_v41.sim.seed('https://swr.example.com', provider='swr', namespace='team', region='cn-north-4',
+                        access_key='AK', secret_key='SK')
+    rid = server_v41.sim.registries[0]['id']
+    call(server_v41, 'PUT', OPENAPI + '/' + rid,
+         body={'address': 'https://swr.example.com', 'provider': 'swr', 'namespace': 'team'})
+    doc = server_v41.sim.registries[0]
+    assert doc['access_key'] == 'cn-north-4@AK'
+    assert doc['secret_key'] not in ('SK', '') and len(doc['secret_key']) == 64
+
+
+# ---- 11. the default registry (§5), both modes ---------------------------------------------------------------
+
+def defaults(server):
+    return [r['namespace'] for r in listing(server) if r['is_default']]
+
+
+def test_create_default_moves_the_default(server):
+    create(server, namespace='a', is_default=True)
+    create(server, namespace='b', is_default=True)
+    assert defaults(server) == ['b']
+
+
+def test_create_non_default_with_no_default(server):
+    create(server, namespace='a')
+    expected = {'v4.1': [], 'main': ['a']}[server.sim.mode]
+    assert defaults(server) == expected
+
+
+def test_create_non_default_keeps_existing_default(server):
+    create(server, namespace='a', is_default=True)
+    create(server, namespace='b')
+    assert defaults(server) == ['a']
+
+
+def put(server, registry, **fields):
+    body = {k: registry[k] for k in ('address', 'provider', 'namespace', 'region')}
+    body.update(fields)
+    return call(server, 'PUT', OPENAPI + '/' + registry['registry_id'], body=body)
+
+
+def test_update_to_default_moves_it(server):
+    create(server, namespace='a', is_default=True)
+    create(server, namespace='b')
+    assert put(server, listing(server)[1], is_default=True).status_code == 200
+    assert defaults(server) == ['b']
+
+
+def test_update_default_to_default_keeps_it(server):
+    create(server, namespace='a', is_default=True)
+    assert put(server, listing(server)[0], is_default=True).status_code == 200
+    assert defaults(server) == ['a']
+
+
+@pytest.mark.parametrize('omit', [True, False])
+def test_update_unsetting_the_default(server, omit):
+    create(server, namespace='a', is_default=True)
+    fields = {} if omit else {'is_default': False}
+    assert put(server, listing(server)[0], **fields).status_code == 200
+    expected = {'v4.1': [], 'main': ['a']}[server.sim.mode]
+    assert defaults(server) == expected
+
+
+def test_delete_of_the_default_hands_it_to_the_first_remaining(server):
+    create(server, namespace='a')
+    create(server, namespace='b', is_default=True)
+    create(server, namespace='c')
+    rid = listing(server)[1]['registry_id']
+    assert call(server, 'DELETE', INTERNAL + '/namespaces/' + rid).json() == OK
+    assert defaults(server) == ['a']
+
+
+def test_delete_of_the_last_registry_leaves_none(server):
+    create(server, namespace='a', is_default=True)
+    call(server, 'DELETE', INTERNAL + '/namespaces/' + listing(server)[0]['registry_id'])
+    assert listing(server) == []
+
+
+# ---- 12. malformed ids ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('bad_id', ['nothex', 'A' * 23, 'z' * 24, '0' * 25])
+def test_get_with_malformed_id_returns_the_first_registry(server, bad_id):
+    assert call(server, 'GET', OPENAPI + '/' + bad_id).json() == error_500('mongo: no documents in result')
+    create(server, namespace='first')
+    create(server, namespace='second')
+    response = call(server, 'GET', OPENAPI + '/' + bad_id)
+    assert response.status_code == 200
+    assert response.json()['namespace'] == 'first'
+    assert response.json()['registry_id'] != bad_id
+
+
+def test_get_by_valid_id(server_v41):
+    create(server_v41)
+    registry = listing(server_v41)[0]
+    assert call(server_v41, 'GET', OPENAPI + '/' + registry['registry_id']).json() == registry
+    assert call(server_v41, 'GET', OPENAPI + '/' + 'f' * 24).json() == error_500('mongo: no documents in result')
+
+
+def test_put_with_malformed_id_fails_after_clearing_the_default_in_v41(server):
+    create(server, namespace='a', is_default=True)
+    body = {'address': 'https://x.example.com', 'provider': 'native', 'namespace': 'x', 'is_default': True}
+    response = call(server, 'PUT', OPENAPI + '/nothex', body=body)
+    assert response.json() == error_500(
+        'RegistryNamespace.Update error: the provided hex string is not a valid ObjectID')
+    assert listing(server)[0]['address'] == 'https://reg.example.com'
+    assert defaults(server) == ({'v4.1': [], 'main': ['a']}[server.sim.mode])
+
+
+# ---- 13. routing: 405 and 404 texts, the internal DELETE ------------------------------------------------------
+
+@pytest.mark.parametrize('method, path', [
+    ('DELETE', OPENAPI), ('DELETE', OPENAPI + '/' + 'a' * 24), ('POST', OPENAPI + '/' + 'a' * 24), ('PUT', OPENAPI),
+])
+def test_method_not_allowed_is_405_plain_text(server, method, path):
+    response = call(server, method, path)
+    assert response.status_code == 405
+    assert response.headers['Content-Type'].startswith('text/plain')
+    assert response.text == 'Method not allowed: %s %s' % (method, path)
+
+
+def test_unknown_path_and_trailing_slashes(server_v41):
+    response = call(server_v41, 'GET', '/openapi/system/registries')
+    assert (response.status_code, response.text) == (404, 'Invalid path: /openapi/system/registries')
+    response = call(server_v41, 'GET', OPENAPI + '/')
+    assert (response.status_code, response.headers['Location']) == (301, OPENAPI)
+    assert call(server_v41, 'PUT', OPENAPI + '/', body={}).status_code == 404
+
+
+def test_internal_delete_is_idempotent_and_refuses_registries_in_use(server):
+    create(server, namespace='a')
+    rid = listing(server)[0]['registry_id']
+    server.sim.envs_using.add(rid)
+    response = call(server, 'DELETE', INTERNAL + '/namespaces/' + rid)
+    assert response.json() == error_500("The registry cannot be deleted, it's being used by environment")
+    server.sim.envs_using.clear()
+    assert call(server, 'DELETE', INTERNAL + '/namespaces/' + rid).json() == OK
+    assert call(server, 'DELETE', INTERNAL + '/namespaces/' + rid).json() == OK
+    assert listing(server) == []
+    response = call(server, 'DELETE', INTERNAL + '/namespaces/nothex')
+    assert response.json() == error_500('the provided hex string is not a valid ObjectID')
+
+
+def test_internal_specific_exposes_tls_but_never_credentials(server_v41):
+    server_v41.sim.seed('https://reg.example.com', namespace='t', access_key='AK', secret_key='SK',
+                        enable_tls=True, tls_cert='PEM')
+    rid = server_v41.sim.registries[0]['id']
+    body = call(server_v41, 'GET', INTERNAL + '/namespaces/specific/' + rid).json()
+    assert body == {'id': rid, 'reg_addr': 'https://reg.example.com', 'is_default': False, 'namespace': 't',
+                    'access_key': '', 'secret_key': '',
+                    'advanced_setting': {'modified': True, 'enable_tls': True, 'tls_cert': 'PEM'}}
+
+
+def test_internal_list_needs_an_encrypted_key(server_v41):
+    assert call(server_v41, 'GET', INTERNAL + '/namespaces').json() == bad_request('')
+
+
+# ---- 14. faults, the DinD panic, request counting ------------------------------------------------------------
+
+def test_commit_then_500_saves_the_registry_and_answers_500(server):
+    server.sim.add_fault('commit_then_500', method='POST')
+    response = create(server)
+    assert response.status_code == 500
+    assert response.json()['message'] == 'Internal Error: '
+    assert len(listing(server)) == 1
+    assert create(server).status_code == 200
+
+
+def test_commit_then_drop_saves_and_closes_the_connection(server_v41):
+    server_v41.sim.add_fault('commit_then_drop', method='POST')
+    with pytest.raises(requests.ConnectionError):
+        create(server_v41)
+    assert len(listing(server_v41)) == 1
+
+
+def test_status_fault_applies_to_the_next_n_matching_requests_without_side_effects(server_v41):
+    server_v41.sim.add_fault('status', method='GET', path=OPENAPI, count=2, status=503)
+    assert call(server_v41, 'GET', OPENAPI).status_code == 503
+    assert create(server_v41).status_code == 200
+    assert call(server_v41, 'GET', OPENAPI).status_code == 503
+    assert call(server_v41, 'GET', OPENAPI).status_code == 200
+
+
+def test_drop_fault_closes_the_connection_before_anything_is_saved(server_v41):
+    server_v41.sim.add_fault('drop', method='POST')
+    with pytest.raises(requests.ConnectionError):
+        create(server_v41)
+    assert listing(server_v41) == []
+
+
+def test_latency_fault_delays_the_answer(server_v41):
+    server_v41.sim.add_fault('latency', method='GET', delay=0.5)
+    with pytest.raises(requests.Timeout):
+        requests.get(server_v41.url + OPENAPI, headers={'Authorization': 'Bearer ' + ADMIN}, timeout=0.2)
+
+
+def test_address_without_scheme_separator_panics_dind_after_commit(server):
+    response = create(server, address='localhost:5000')
+    assert (response.status_code, response.content) == (500, b'')
+    assert len(server.sim.registries) == 1
+    response = create(server, address='https://ok.example.com')
+    assert response.status_code == 500
+    assert len(server.sim.registries) == 2
+
+
+def test_requests_are_counted_per_route(server_v41):
+    create(server_v41)
+    rid = listing(server_v41)[0]['registry_id']
+    call(server_v41, 'GET', OPENAPI + '/' + rid)
+    call(server_v41, 'DELETE', INTERNAL + '/namespaces/' + rid)
+    assert server_v41.sim.counts() == {'POST /openapi/system/registry': 1, 'GET /openapi/system/registry': 1,
+                                       'GET /openapi/system/registry/:id': 1,
+                                       'DELETE /api/aslan/system/registry/namespaces/:id': 1}
+
+
+def test_control_routes_seed_fault_and_count_over_http(server_v41):
+    url = server_v41.url
+    seeded = requests.post(url + '/_sim/registries', json={'address': 'https://a', 'namespace': 'n'}, timeout=5)
+    requests.post(url + '/_sim/faults', json={'kind': 'status', 'method': 'GET', 'status': 502}, timeout=5)
+    assert call(server_v41, 'GET', OPENAPI).status_code == 502
+    assert listing(server_v41)[0]['registry_id'] == seeded.json()['id']
+    counts = requests.get(url + '/_sim/requests', timeout=5).json()['counts']
+    assert counts == {'GET /openapi/system/registry': 2}
+    requests.post(url + '/_sim/reset', timeout=5)
+    assert listing(server_v41) == []
+
+
+@pytest.mark.parametrize('address, ok', [
+    ('https://user:pa ss@h', False), ('https://h:80x', False), ('https://[::1]:5000', True), ('https://h/%zz', False),
+    ('https://h/%41', True), ('*', True), ('1http://h', False), (':x', False), ('https://h?q', True),
+])
+def test_go_parse_request_uri_edge_cases(address, ok):
+    assert go_parse_request_uri(address) is ok
