@@ -18,7 +18,7 @@ options:
     required: true
   zadig_token:
     description:
-      - A Zadig API token, sent as C(Authorization: Bearer <token>). Find it in Zadig under the user's account settings.
+      - A Zadig API token, sent in the C(Authorization) header as a bearer token. Find it in Zadig under the user's account settings.
       - Creating, reading one registry, updating and deleting need a token of a system administrator.
       - If not set, the value of the E(ZADIG_TOKEN) environment variable is used.
     type: str

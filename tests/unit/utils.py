@@ -44,14 +44,21 @@ class ModuleExit(Exception):
 
 
 def capture_exit(monkeypatch):
-    """Turn AnsibleModule's exit_json/fail_json into a ModuleExit exception carrying the result."""
+    """Turn AnsibleModule's exit_json/fail_json into a ModuleExit exception carrying the result and warnings."""
+    warnings = []
 
     def exit_json(self, **kwargs):
+        if warnings:
+            kwargs['warnings'] = list(warnings)
         raise ModuleExit(kwargs, failed=False)
 
     def fail_json(self, msg, **kwargs):
         kwargs['msg'] = msg
+        if warnings:
+            kwargs['warnings'] = list(warnings)
         raise ModuleExit(kwargs, failed=True)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, warning: warnings.append(warning))
 
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)

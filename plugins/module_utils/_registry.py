@@ -1,0 +1,332 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The registry model: validation, normalisation, matching and the one ``plan`` every caller shares.
+
+Plain data in, plain data out: no HTTP and no Ansible here, so check mode, diff,
+the real run and the role all decide through the same functions. Not a public API.
+"""
+
+from __future__ import annotations
+
+import re
+
+PROVIDERS = ('acr', 'tcr', 'swr', 'ecr', 'dockerhub', 'harbor', 'native')
+REGION_REQUIRED = ('ecr', 'swr')
+REENCODED_ON_UPDATE = ('ecr', 'swr')
+FIELDS = ('address', 'provider', 'region', 'namespace', 'is_default')
+REGISTRY_ID = re.compile(r'^[0-9a-f]{24}$')
+_ADDRESS = re.compile(r'^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#@\s]*)(?P<rest>.*)$', re.S)
+_HOST = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*'
+                   r'|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$')
+_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+
+
+class InputError(ValueError):
+    """Bad input, found before any request is sent. The message names the option and the rule."""
+
+
+class ConflictError(ValueError):
+    """The server's state does not let the task decide (several registries match, the id is unknown...)."""
+
+
+# ---- normalisation -------------------------------------------------------------------------------------------
+
+def normalise_address(address):
+    """The comparable form of an address: scheme and host lowercased, port kept, path and trailing ``/`` dropped.
+
+    Addresses stored without ``scheme://`` (possible through Zadig's UI or PUT)
+    are only trimmed and lowercased, so they never equal a valid desired address.
+    """
+    text = (address or '').strip()
+    match = _ADDRESS.match(text)
+    if not match:
+        return text.rstrip('/').lower()
+    return '%s://%s' % (match.group('scheme').lower(), match.group('host').lower())
+
+
+def view(registry):
+    """A registry as the server holds it, in the shape the modules return (the OpenAPI's own keys)."""
+    return {
+        'registry_id': registry.get('registry_id'),
+        'address': registry.get('address') or '',
+        'provider': registry.get('provider') or '',
+        'region': registry.get('region') or '',
+        'namespace': registry.get('namespace') or '',
+        'is_default': bool(registry.get('is_default')),
+    }
+
+
+def comparable(registry):
+    """The fields a task can set, in the form they are compared in; diff and ``changed`` come from this."""
+    return {
+        'address': normalise_address(registry.get('address')),
+        'provider': registry.get('provider') or '',
+        'region': registry.get('region') or '',
+        'namespace': (registry.get('namespace') or '').strip(),
+        'is_default': bool(registry.get('is_default')),
+    }
+
+
+def diff_view(registry):
+    """What ``--diff`` shows of a registry: the settable fields as stored, never an id or a secret."""
+    if not registry:
+        return {}
+    shown = view(registry)
+    return {field: shown[field] for field in FIELDS}
+
+
+def describe(desired):
+    """Name a registry in messages: its address and namespace, and its id when known."""
+    if not desired.get('address'):
+        return 'registry %s' % desired.get('registry_id')
+    text = 'registry %s' % desired['address']
+    if desired.get('namespace'):
+        text += ' namespace %s' % desired['namespace']
+    if desired.get('registry_id'):
+        text += ' (%s)' % desired['registry_id']
+    return text
+
+
+# ---- validation ------------------------------------------------------------------------------------------------
+
+def _check_text(name, value):
+    if value is not None and _CONTROL.search(value):
+        raise InputError('%s must not contain control characters (newlines, tabs...)' % name)
+
+
+def check_address(address):
+    """Refuse what Zadig would store but cannot use (§4.2, §9): no scheme, whitespace, a path, a bad host."""
+    _check_text('address', address)
+    if address != address.strip():
+        raise InputError('address must not start or end with whitespace, got %r' % address)
+    match = _ADDRESS.match(address)
+    if not match:
+        raise InputError('address must start with http:// or https://, got %r (Zadig accepts host:port without '
+                         'a scheme, and its DinD sync then fails for every registry)' % address)
+    if match.group('scheme').lower() not in ('http', 'https'):
+        raise InputError('address must start with http:// or https://, got %r' % address)
+    if not _HOST.match(match.group('host')):
+        raise InputError('address must be scheme://host[:port] with a valid host name or IP address, got %r'
+                         % address)
+    if match.group('rest') not in ('', '/'):
+        raise InputError('address must be scheme://host[:port] with no path, query or fragment, got %r; '
+                         'put the project or organisation in namespace' % address)
+
+
+def validate(params):
+    """Check a task's options and return the desired registry (options given, normalised; None when omitted).
+
+    Raises InputError before any request is sent.
+    """
+    state = params.get('state') or 'present'
+    registry_id = params.get('registry_id')
+    if registry_id is not None and not REGISTRY_ID.match(registry_id):
+        raise InputError('registry_id must be 24 lowercase hexadecimal characters (a Zadig object id), got %r'
+                         % registry_id)
+    address = params.get('address')
+    if address is None and registry_id is None:
+        raise InputError('one of address or registry_id is required')
+    if address is not None:
+        check_address(address)
+    provider = params.get('provider')
+    if provider == 'nexus':
+        raise InputError("provider 'nexus' is listed in Zadig's documentation but refused by the server; "
+                         "use provider: native for a Nexus registry")
+    if provider is not None and provider not in PROVIDERS:
+        raise InputError('provider must be one of %s, got %r' % (', '.join(PROVIDERS), provider))
+    namespace = params.get('namespace')
+    _check_text('namespace', namespace)
+    if namespace is not None:
+        namespace = namespace.strip()
+    region = params.get('region')
+    _check_text('region', region)
+    if region is not None:
+        region = region.strip()
+    if state == 'present':
+        if provider in REGION_REQUIRED and not region:
+            raise InputError('region is required when provider is %s' % provider)
+        if provider not in (None, 'ecr') and (namespace == '' or (namespace is None and registry_id is None)):
+            raise InputError('namespace is required when provider is %s (only ecr registries have none)'
+                             % provider)
+        if namespace == '' and provider is None:
+            raise InputError('namespace must not be empty')
+        if params.get('tls_cert') and not params.get('enable_tls'):
+            raise InputError('tls_cert is only used with enable_tls: true')
+    return {
+        'state': state,
+        'registry_id': registry_id,
+        'address': normalise_address(address) if address is not None else None,
+        'namespace': namespace,
+        'provider': provider,
+        'region': region or None,
+        'is_default': params.get('is_default'),
+        'credentials': {key: params.get(key) for key in ('access_key', 'secret_key', 'enable_tls', 'tls_cert')
+                        if params.get(key) is not None},
+    }
+
+
+# ---- matching and planning --------------------------------------------------------------------------------------
+
+def find_matches(registries, desired):
+    """The registries a task is about: by id, else by normalised address plus trimmed namespace."""
+    if desired.get('registry_id'):
+        return [r for r in registries if r.get('registry_id') == desired['registry_id']]
+    key = (desired['address'], desired.get('namespace') or '')
+    return [r for r in registries
+            if (normalise_address(r.get('address')), (r.get('namespace') or '').strip()) == key]
+
+
+def select(registries, desired):
+    """The one registry a task is about, or None; several matches are an error that lists them."""
+    matches = find_matches(registries, desired)
+    if len(matches) > 1:
+        raise ConflictError('%d registries match %s: %s; set registry_id to choose one'
+                            % (len(matches), describe(desired), ', '.join(r['registry_id'] for r in matches)))
+    return matches[0] if matches else None
+
+
+def brief(registry):
+    return {'registry_id': registry.get('registry_id'), 'address': registry.get('address'),
+            'namespace': registry.get('namespace') or ''}
+
+
+class Plan:
+    """What one task will do, decided from the server's list alone.
+
+    ``after`` is the registry as the server will hold it; check mode reports it
+    as is, the real run verifies the server against it.
+    """
+
+    def __init__(self, action, desired, before=None, after=None, body=None, previous_default=None,
+                 new_default=None, warnings=None):
+        self.action = action
+        self.desired = desired
+        self.before = before
+        self.after = after
+        self.body = body
+        self.previous_default = previous_default
+        self.new_default = new_default
+        self.warnings = warnings or []
+
+    @property
+    def changed(self):
+        return self.action != 'none'
+
+    @property
+    def registry_id(self):
+        return (self.before or {}).get('registry_id')
+
+    def result(self, diff=False):
+        """The module result this plan promises: the same in check mode and in a real run."""
+        result = {'changed': self.changed, 'registry': view(self.after) if self.after else {}}
+        if self.previous_default:
+            result['previous_default'] = self.previous_default
+        if diff:
+            result['diff'] = {'before': diff_view(self.before), 'after': diff_view(self.after)}
+        return result
+
+
+def plan(registries, desired):
+    """Decide what a task does: create, update, delete or nothing. Raises ConflictError when it cannot decide."""
+    existing = select(registries, desired)
+    if desired['state'] == 'absent':
+        return _plan_absent(registries, desired, existing)
+    if existing is None:
+        return _plan_create(registries, desired)
+    return _plan_update(registries, desired, existing)
+
+
+def _defaults_other_than(registries, registry_id):
+    return [brief(r) for r in registries if r.get('is_default') and r.get('registry_id') != registry_id]
+
+
+def _plan_absent(registries, desired, existing):
+    if existing is None:
+        return Plan('none', desired)
+    warnings = []
+    new_default = None
+    if existing.get('is_default'):
+        remaining = [r for r in registries if r is not existing]
+        if remaining and not any(r.get('is_default') for r in remaining):
+            new_default = brief(remaining[0])
+            warnings.append('%s was the default registry; Zadig makes the first remaining registry (%s %s) '
+                            'the default' % (describe(brief(existing)), new_default['registry_id'],
+                                             new_default['address']))
+        elif not remaining:
+            warnings.append('%s was the last registry; Zadig now has none' % describe(brief(existing)))
+    return Plan('delete', desired, before=view(existing), after=None, new_default=new_default, warnings=warnings)
+
+
+def _plan_create(registries, desired):
+    if desired.get('registry_id'):
+        raise ConflictError('registry_id %s does not exist on the Zadig server' % desired['registry_id'])
+    if not desired.get('provider'):
+        raise InputError('provider is required to create %s' % describe(desired))
+    is_default = bool(desired.get('is_default'))
+    after = {
+        'registry_id': None,
+        'address': desired['address'],
+        'provider': desired['provider'],
+        'namespace': desired.get('namespace') or '',
+        'region': desired.get('region') or '',
+        'is_default': is_default,
+    }
+    body = {field: after[field] for field in FIELDS}
+    body.update(desired.get('credentials') or {})
+    previous = _defaults_other_than(registries, None) if is_default else []
+    return Plan('create', desired, before=None, after=after, body=body,
+                previous_default=previous[0] if previous else None)
+
+
+def _plan_update(registries, desired, existing):
+    before = view(existing)
+    after = dict(before)
+    current = comparable(existing)
+    warnings = []
+    if desired.get('address') and desired['address'] != current['address']:
+        after['address'] = desired['address']
+    for field in ('provider', 'namespace', 'region'):
+        if desired.get(field) and desired[field] != current[field]:
+            after[field] = desired[field]
+    if desired.get('is_default') is not None:
+        after['is_default'] = bool(desired['is_default'])
+    if comparable(after) == current:
+        return Plan('none', desired, before=before, after=before)
+    previous = None
+    if after['is_default'] and not before['is_default']:
+        others = _defaults_other_than(registries, before['registry_id'])
+        previous = others[0] if others else None
+    if before['is_default'] and not after['is_default']:
+        warnings.append('%s is no longer the default registry, so Zadig has no default now (recent Zadig builds '
+                        'refuse this: make another registry the default instead)' % describe(before))
+    if before['provider'] in REENCODED_ON_UPDATE:
+        warnings.append("%s is an %s registry: Zadig's OpenAPI update re-saves its stored credentials in decoded "
+                        "form; check its credentials in Zadig after this change" % (describe(before),
+                                                                                    before['provider']))
+    body = {field: after[field] for field in FIELDS}
+    return Plan('update', desired, before=before, after=after, body=body, previous_default=previous,
+                warnings=warnings)
+
+
+def differences(expected, actual):
+    """The settable fields where the server's registry differs from the plan's, as (field, expected, actual)."""
+    want, have = comparable(expected), comparable(actual)
+    return [(field, want[field], have[field]) for field in FIELDS if want[field] != have[field]]
+
+
+def filter_registries(registries, address=None, namespace=None, provider=None, is_default=None):
+    """The info module's filters; address compared after normalisation, namespace after trimming."""
+    result = []
+    for registry in registries:
+        current = comparable(registry)
+        if address is not None and current['address'] != normalise_address(address):
+            continue
+        if namespace is not None and current['namespace'] != namespace.strip():
+            continue
+        if provider is not None and current['provider'] != provider:
+            continue
+        if is_default is not None and current['is_default'] != is_default:
+            continue
+        result.append(view(registry))
+    return result

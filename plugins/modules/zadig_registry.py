@@ -1,0 +1,240 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: zadig_registry
+short_description: Manage an image registry of a Zadig server
+version_added: 0.1.0
+description:
+  - Create, update or delete one image registry of a L(Zadig,https://koderover.com/) CI/CD server through its HTTP API.
+  - A registry is found by O(registry_id) or, without it, by its natural key, the normalised O(address) plus O(namespace).
+    Zadig itself never refuses a duplicate, so this module never creates a second registry with the same key,
+    and fails, listing the ids, when the server already holds several.
+  - Addresses are compared after normalisation (scheme and host lowercased, trailing C(/) dropped), so
+    V(https://Reg.Example.com/) and V(https://reg.example.com) are the same registry.
+  - An unchanged task sends exactly one request. A change sends three (read the registries, write, read them back)
+    and fails when the server did not apply what was asked.
+  - When Zadig answers a write with an error after saving it (it does so when its post-save DinD sync fails),
+    the module reads the registries back, sends nothing again, and reports what the server now holds.
+author:
+  - zadig.core contributors (@zadig-core)
+options:
+  state:
+    description:
+      - V(present) creates the registry or updates it to match the options given.
+      - V(absent) deletes it, through Zadig's internal delete route (the OpenAPI has none).
+        Deleting a registry that does not exist changes nothing.
+        Zadig refuses to delete a registry that an environment uses.
+    type: str
+    choices: [present, absent]
+    default: present
+  registry_id:
+    description:
+      - Manage exactly this registry, 24 lowercase hexadecimal characters as Zadig shows it.
+      - With O(registry_id), a task can change the O(address) or O(namespace) of an existing registry.
+      - It must exist when O(state=present).
+    type: str
+  address:
+    description:
+      - Registry URL with its scheme, V(http://) or V(https://), and an optional port, for example
+        V(https://harbor.example.com:8443), with no path (the project or organisation goes in O(namespace)).
+      - Sent in normalised form (lowercased, no trailing C(/)).
+      - Required unless O(registry_id) is given.
+    type: str
+  namespace:
+    description:
+      - The registry's namespace (project, organisation or repository prefix). Leading and trailing spaces are ignored.
+      - Required for every provider except V(ecr).
+    type: str
+  provider:
+    description:
+      - Registry provider, required to create a registry. One of V(acr), V(tcr), V(swr), V(ecr), V(dockerhub),
+        V(harbor) and V(native).
+      - Zadig's documentation also lists V(nexus), but the server refuses it; use V(native) for a Nexus registry.
+      - Omitted for an existing registry, the provider stays as it is.
+    type: str
+  region:
+    description:
+      - Cloud region, required when O(provider) is V(ecr) or V(swr).
+      - Zadig cannot clear a region once set; an omitted or empty region leaves it as it is.
+    type: str
+  is_default:
+    description:
+      - Whether this is Zadig's default registry. Setting V(true) moves the default from the registry that
+        had it, which the result names in RV(previous_default).
+      - Omitted, an existing registry keeps its flag and a new one is created non-default.
+      - V(false) on the current default leaves Zadig with no default registry on Zadig up to v5.0; recent Zadig
+        builds refuse it and the task fails, telling you to make another registry the default instead.
+    type: bool
+  access_key:
+    description:
+      - User name or access key of the registry.
+      - Applied when the registry is created; Zadig's OpenAPI neither returns nor updates credentials,
+        so they are not compared or changed on an existing registry.
+    type: str
+  secret_key:
+    description:
+      - Password or secret key of the registry. Same rules as O(access_key).
+    type: str
+  enable_tls:
+    description:
+      - Whether Zadig's Docker-in-Docker builder verifies the registry's TLS certificate. When V(false), Zadig adds
+        the registry to its insecure registries.
+      - Applied when the registry is created, like O(access_key).
+    type: bool
+  tls_cert:
+    description:
+      - PEM certificate of the CA that signed the registry's certificate. Only with O(enable_tls=true).
+      - Applied when the registry is created, like O(access_key).
+    type: str
+extends_documentation_fragment:
+  - zadig.core.zadig
+  - zadig.core.zadig.actiongroup
+attributes:
+  check_mode:
+    description: Sends no write, and reports the same C(changed), RV(registry) and diff as a real run would.
+    support: full
+  diff_mode:
+    description: Shows the registry's fields before and after; secrets are never shown.
+    support: full
+notes:
+  - Registries created here get no Zadig projects (Zadig's OpenAPI cannot set them), so project-scoped lists in
+    Zadig do not show them until projects are set in Zadig's UI.
+  - Updating an V(swr) or V(ecr) registry through Zadig's OpenAPI makes the server re-save its stored credentials in
+    decoded form; the module warns when it does so.
+  - In check mode, the RV(registry.registry_id) of a registry that would be created is V(null).
+seealso:
+  - module: zadig.core.zadig_registry_info
+  - name: Zadig OpenAPI for image registries
+    description: The API this module uses.
+    link: https://docs.koderover.com/en/zadig/api/registry/
+'''
+
+EXAMPLES = r'''
+- name: Manage registries with the connection set once for the zadig.core modules
+  module_defaults:
+    group/zadig.core.zadig:
+      zadig_url: https://zadig.example.com
+      zadig_token: "{{ vault_zadig_token }}"
+  block:
+    - name: Make the company Harbor the default registry
+      zadig.core.zadig_registry:
+        address: https://harbor.example.com
+        namespace: platform
+        provider: harbor
+        is_default: true
+        access_key: robot$ci
+        secret_key: "{{ vault_harbor_robot_secret }}"
+        enable_tls: true
+
+    - name: Keep an ECR registry (no namespace needed)
+      zadig.core.zadig_registry:
+        address: https://123456789012.dkr.ecr.eu-west-1.amazonaws.com
+        provider: ecr
+        region: eu-west-1
+
+    - name: Move an existing registry to a new address
+      zadig.core.zadig_registry:
+        registry_id: 65a1b2c3d4e5f60718293a4b
+        address: https://harbor-new.example.com
+
+    - name: Remove an old registry
+      zadig.core.zadig_registry:
+        address: https://old-registry.example.com
+        namespace: legacy
+        state: absent
+
+- name: Connect through the environment (ZADIG_URL, ZADIG_TOKEN)
+  zadig.core.zadig_registry:
+    address: https://registry.example.com:5000
+    namespace: team-a
+    provider: native
+  environment:
+    ZADIG_URL: https://zadig.example.com
+    ZADIG_TOKEN: "{{ vault_zadig_token }}"
+'''
+
+RETURN = r'''
+registry:
+  description:
+    - The registry as the server holds it after the task; V({}) after O(state=absent).
+    - In check mode, the registry as it would be after a real run.
+  returned: always
+  type: dict
+  contains:
+    registry_id:
+      description: Zadig's id of the registry; V(null) in check mode for a registry that would be created.
+      type: str
+      sample: 65a1b2c3d4e5f60718293a4b
+    address:
+      description: The address as stored by Zadig.
+      type: str
+      sample: https://harbor.example.com
+    provider:
+      description: The provider.
+      type: str
+      sample: harbor
+    region:
+      description: The region, or an empty string.
+      type: str
+      sample: ''
+    namespace:
+      description: The namespace, or an empty string.
+      type: str
+      sample: platform
+    is_default:
+      description: Whether it is Zadig's default registry.
+      type: bool
+      sample: true
+previous_default:
+  description: The registry that was the default before this task made O(is_default=true) take it.
+  returned: when the task moves the default registry
+  type: dict
+  contains:
+    registry_id:
+      description: Its id.
+      type: str
+    address:
+      description: Its address.
+      type: str
+    namespace:
+      description: Its namespace.
+      type: str
+  sample: {registry_id: 65a1b2c3d4e5f60718293a00, address: https://old.example.com, namespace: platform}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registry, run_module
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            CONNECTION_ARGUMENT_SPEC,
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            registry_id=dict(type='str'),
+            address=dict(type='str'),
+            namespace=dict(type='str'),
+            provider=dict(type='str'),
+            region=dict(type='str'),
+            is_default=dict(type='bool'),
+            access_key=dict(type='str', no_log=True),
+            secret_key=dict(type='str', no_log=True),
+            enable_tls=dict(type='bool'),
+            tls_cert=dict(type='str'),
+        ),
+        required_one_of=[('registry_id', 'address')],
+        supports_check_mode=True,
+    )
+    run_module(module, lambda client: ensure_registry(client, module.params, module.check_mode, module._diff))
+
+
+if __name__ == '__main__':
+    main()

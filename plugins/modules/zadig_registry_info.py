@@ -1,0 +1,127 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: zadig_registry_info
+short_description: List the image registries of a Zadig server
+version_added: 0.1.0
+description:
+  - Returns the image registries of a L(Zadig,https://koderover.com/) server, optionally filtered.
+  - Makes exactly one request, the registry list, which any valid token may read.
+  - Never changes anything.
+author:
+  - zadig.core contributors (@zadig-core)
+options:
+  registry_id:
+    description:
+      - Return just this registry. The task fails when it does not exist or is not 24 lowercase hexadecimal
+        characters; it never returns another registry in its place.
+    type: str
+  address:
+    description:
+      - Only registries with this address, compared after normalisation (scheme and host lowercased,
+        trailing C(/) dropped).
+    type: str
+  namespace:
+    description: Only registries with this namespace (leading and trailing spaces ignored).
+    type: str
+  provider:
+    description: Only registries of this provider, for example V(harbor).
+    type: str
+  is_default:
+    description: Only the default registry (V(true)) or only the others (V(false)).
+    type: bool
+extends_documentation_fragment:
+  - zadig.core.zadig
+  - zadig.core.zadig.actiongroup
+attributes:
+  check_mode:
+    description: Runs the same in check mode, since it never changes anything.
+    support: full
+    details: The module only reads.
+  diff_mode:
+    description: Has nothing to show in diff mode.
+    support: none
+seealso:
+  - module: zadig.core.zadig_registry
+'''
+
+EXAMPLES = r'''
+- name: Find Zadig's default registry
+  zadig.core.zadig_registry_info:
+    zadig_url: https://zadig.example.com
+    zadig_token: "{{ vault_zadig_token }}"
+    is_default: true
+  register: default_registry
+
+- name: Show its address
+  ansible.builtin.debug:
+    msg: "{{ default_registry.registries[0].address | default('no default registry') }}"
+
+- name: List every Harbor registry, with the connection from ZADIG_URL and ZADIG_TOKEN
+  zadig.core.zadig_registry_info:
+    provider: harbor
+  register: harbors
+'''
+
+RETURN = r'''
+registries:
+  description: The registries that match, in the server's order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    registry_id:
+      description: Zadig's id of the registry.
+      type: str
+      sample: 65a1b2c3d4e5f60718293a4b
+    address:
+      description: The address as stored by Zadig.
+      type: str
+      sample: https://harbor.example.com
+    provider:
+      description: The provider.
+      type: str
+      sample: harbor
+    region:
+      description: The region, or an empty string.
+      type: str
+      sample: ''
+    namespace:
+      description: The namespace, or an empty string.
+      type: str
+      sample: platform
+    is_default:
+      description: Whether it is Zadig's default registry.
+      type: bool
+      sample: true
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.zadig.core.plugins.module_utils._manage import registry_info, run_module
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            CONNECTION_ARGUMENT_SPEC,
+            registry_id=dict(type='str'),
+            address=dict(type='str'),
+            namespace=dict(type='str'),
+            provider=dict(type='str'),
+            is_default=dict(type='bool'),
+        ),
+        supports_check_mode=True,
+    )
+    run_module(module, lambda client: registry_info(client, module.params))
+
+
+if __name__ == '__main__':
+    main()
