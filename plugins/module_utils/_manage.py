@@ -101,8 +101,8 @@ def _verify(registry_plan, observed, warnings):
             if wanted_default is None:
                 warnings.append('Zadig made %s the default registry because no registry was default' % name)
                 continue
-            problems.append('Zadig kept %s as the default registry: this Zadig version never leaves it without a '
-                            'default, so make another registry the default (is_default: true on it) instead' % name)
+            problems.append('it is still the default registry, because this Zadig version never leaves itself '
+                            'without a default; make another registry the default (is_default: true on it) instead')
             continue
         problems.append('%s is %r on the server, not %r' % (field, actual, expected))
     if problems:

@@ -298,8 +298,9 @@ def _plan_update(registries, desired, existing):
         others = _defaults_other_than(registries, before['registry_id'])
         previous = others[0] if others else None
     if before['is_default'] and not after['is_default']:
-        warnings.append('%s is no longer the default registry, so Zadig has no default now (recent Zadig builds '
-                        'refuse this: make another registry the default instead)' % describe(before))
+        warnings.append('is_default: false on %s, the default registry, leaves Zadig with no default registry '
+                        '(recent Zadig builds refuse it; to move the default, set is_default: true on another '
+                        'registry instead)' % describe(before))
     if before['provider'] in REENCODED_ON_UPDATE:
         warnings.append("%s is an %s registry: Zadig's OpenAPI update re-saves its stored credentials in decoded "
                         "form; check its credentials in Zadig after this change" % (describe(before),

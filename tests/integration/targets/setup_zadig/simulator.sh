@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# Start and stop the bundled Zadig simulator for a runme.sh target, and run a playbook
+# against it in each default-registry mode, then against a live Zadig when one is configured.
+
+ZADIG_COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/zadig/core"
+ZADIG_SIMULATOR="${ZADIG_COLLECTION_ROOT}/tests/simulator/zadig_simulator.py"
+ZADIG_SIM_ADMIN_TOKEN='sim-admin-token-5f1c2e'
+ZADIG_SIM_USER_TOKEN='sim-user-token-8a7b3d'
+LIVE_ZADIG_URL="${ZADIG_URL:-}"
+LIVE_ZADIG_TOKEN="${ZADIG_TOKEN:-}"
+unset ZADIG_URL ZADIG_TOKEN
+
+start_simulator() {
+    local mode="$1" dir
+    dir="$(mktemp -d)"
+    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${ZADIG_SIMULATOR}" --port 0 --port-file "${dir}/port" \
+        --mode "${mode}" --admin-token "${ZADIG_SIM_ADMIN_TOKEN}" --user-token "${ZADIG_SIM_USER_TOKEN}" &
+    SIMULATOR_PID=$!
+    for _ in $(seq 200); do
+        [ -s "${dir}/port" ] && break
+        sleep 0.05
+    done
+    SIM_URL="http://127.0.0.1:$(cat "${dir}/port")"
+    trap stop_simulator EXIT
+}
+
+stop_simulator() {
+    if [ -n "${SIMULATOR_PID:-}" ]; then
+        kill "${SIMULATOR_PID}" 2>/dev/null || true
+        wait "${SIMULATOR_PID}" 2>/dev/null || true
+        SIMULATOR_PID=''
+    fi
+}
+
+# run_everywhere PLAYBOOK [ansible-playbook args...]
+run_everywhere() {
+    local playbook="$1" mode
+    shift
+    for mode in v4.1 main; do
+        start_simulator "${mode}"
+        ansible-playbook "${playbook}" -e zadig_mode="${mode}" -e zadig_live=false \
+            -e zadig_url="${SIM_URL}" -e zadig_admin_token="${ZADIG_SIM_ADMIN_TOKEN}" \
+            -e zadig_user_token="${ZADIG_SIM_USER_TOKEN}" "$@"
+        stop_simulator
+    done
+    if [ -n "${LIVE_ZADIG_URL}" ] && [ -n "${LIVE_ZADIG_TOKEN}" ]; then
+        echo "Running ${playbook} against the live Zadig at ${LIVE_ZADIG_URL}"
+        ansible-playbook "${playbook}" -e zadig_mode=live -e zadig_live=true -e zadig_url="${LIVE_ZADIG_URL}" \
+            -e zadig_admin_token="${LIVE_ZADIG_TOKEN}" -e zadig_user_token="${ZADIG_USER_TOKEN:-}" "$@"
+    else
+        echo "SKIPPED: live Zadig part of ${playbook} (set ZADIG_URL and ZADIG_TOKEN to run it)"
+    fi
+}
