@@ -1,19 +1,35 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Carry out a plan against Zadig: write, read back, and never leave a duplicate behind a failed write.
+"""Carry out plans against Zadig: write, read back, and never leave a duplicate behind a failed write.
 
-Shared by the modules (and any plugin that manages registries). Not a public API.
+One pipeline for one registry (the zadig_registry module) and for a whole list
+(the zadig_registries action behind the role): validate everything, read the
+server once, plan everything, write what differs, read back once. Not a public API.
 """
 
 from __future__ import annotations
 
 from ansible_collections.zadig.core.plugins.module_utils._api import RETRY_STATUSES, ZadigAPIError, client_from_module
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
-    ConflictError, InputError, describe, differences, filter_registries, find_matches, plan, validate, view)
+    ConflictError, InputError, check_list, describe, diff_view, differences, filter_registries, find_matches,
+    plan_all, validate, view)
 
 SECRET_OPTIONS = ('access_key', 'secret_key')
-_VERBS = {'create': 'create', 'update': 'update', 'delete': 'delete'}
+
+REGISTRY_OPTIONS = dict(
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    registry_id=dict(type='str'),
+    address=dict(type='str'),
+    namespace=dict(type='str'),
+    provider=dict(type='str'),
+    region=dict(type='str'),
+    is_default=dict(type='bool'),
+    access_key=dict(type='str', no_log=True),
+    secret_key=dict(type='str', no_log=True),
+    enable_tls=dict(type='bool'),
+    tls_cert=dict(type='str'),
+)
 
 
 class TaskError(Exception):
@@ -24,6 +40,14 @@ class TaskError(Exception):
         self.result = result
 
 
+def _list(client, subject, when, changed=False):
+    """List the registries, naming what the task is about if that fails."""
+    try:
+        return client.list_registries()
+    except ZadigAPIError as exc:
+        raise TaskError('%s %s: %s' % (when, subject, exc), changed=changed, **exc.as_result()) from None
+
+
 def _locate(registry_plan, before, now):
     """Where the plan's registry is in a fresh list: for a create, the newest match that was not there before."""
     if registry_plan.action == 'create':
@@ -31,14 +55,6 @@ def _locate(registry_plan, before, now):
         new = [r for r in find_matches(now, registry_plan.desired) if r.get('registry_id') not in known]
         return max(new, key=lambda r: r['registry_id']) if new else None
     return next((r for r in now if r.get('registry_id') == registry_plan.registry_id), None)
-
-
-def _list(client, desired, when, changed=False):
-    """List the registries, naming the task's registry if that fails."""
-    try:
-        return client.list_registries()
-    except ZadigAPIError as exc:
-        raise TaskError('%s %s: %s' % (when, describe(desired), exc), changed=changed, **exc.as_result()) from None
 
 
 def _took_effect(registry_plan, observed):
@@ -67,10 +83,10 @@ def _write(client, registry_plan, before):
             return
         except ZadigAPIError as exc:
             if not exc.maybe_applied:
-                raise TaskError('could not %s %s: %s' % (_VERBS[registry_plan.action], name, exc), changed=False,
+                raise TaskError('could not %s %s: %s' % (registry_plan.action, name, exc), changed=False,
                                 **exc.as_result()) from None
-            now = _list(client, registry_plan.desired, 'the %s failed (%s); check Zadig before rerunning: could not '
-                        'read back' % (registry_plan.action, exc))
+            now = _list(client, name, 'the %s failed (%s); check Zadig before rerunning: could not read back'
+                        % (registry_plan.action, exc))
             observed = _locate(registry_plan, before, now)
             if _took_effect(registry_plan, observed):
                 raise TaskError('Zadig saved the %s of %s, then failed: %s. Nothing was sent again; "registry" shows '
@@ -78,12 +94,20 @@ def _write(client, registry_plan, before):
                                 % (registry_plan.action, name, exc), changed=True,
                                 registry=view(observed) if observed else {}, **exc.as_result()) from None
             if attempt == 2 or exc.status not in (None,) + RETRY_STATUSES:
-                raise TaskError('could not %s %s: %s (the server shows no change)'
-                                % (_VERBS[registry_plan.action], name, exc), changed=False,
-                                **exc.as_result()) from None
+                raise TaskError('could not %s %s: %s (the server shows no change)' % (registry_plan.action, name, exc),
+                                changed=False, **exc.as_result()) from None
 
 
-def _verify(registry_plan, observed, warnings):
+def _expected(registry_plan, predicted):
+    """The registry as the whole run leaves it, from the predicted final list (None once deleted)."""
+    if registry_plan.action == 'delete':
+        return None
+    if registry_plan.after.get('registry_id'):
+        return next(r for r in predicted if r.get('registry_id') == registry_plan.after['registry_id'])
+    return next(r for r in find_matches(predicted, registry_plan.desired) if not r.get('registry_id'))
+
+
+def _verify(registry_plan, observed, expected, warnings):
     """Fail when the server did not apply what was asked; returns the registry as the server holds it."""
     name = describe(registry_plan.before or registry_plan.desired)
     if registry_plan.action == 'delete':
@@ -96,40 +120,90 @@ def _verify(registry_plan, observed, warnings):
                         changed=registry_plan.action == 'update', registry={})
     wanted_default = registry_plan.desired.get('is_default')
     problems = []
-    for field, expected, actual in differences(registry_plan.after, observed):
-        if field == 'is_default' and actual and not expected:
+    for field, want, have in differences(expected, observed):
+        if field == 'is_default' and have and not want:
             if wanted_default is None:
                 warnings.append('Zadig made %s the default registry because no registry was default' % name)
                 continue
             problems.append('it is still the default registry, because this Zadig version never leaves itself '
                             'without a default; make another registry the default (is_default: true on it) instead')
             continue
-        problems.append('%s is %r on the server, not %r' % (field, actual, expected))
+        problems.append('%s is %r on the server, not %r' % (field, have, want))
     if problems:
         raise TaskError('Zadig did not apply the %s of %s: %s' % (registry_plan.action, name, '; '.join(problems)),
                         changed=True, registry=view(observed))
     return view(observed)
 
 
+def apply_plans(client, entries, subject, purge=False, check_mode=False):
+    """Validate every entry, read once, plan all, write what differs, read back once and verify.
+
+    Returns the plans in the order they were carried out (``observed`` set on
+    each one that wrote) and the warnings.
+    """
+    desired_list = [validate(entry) for entry in entries]
+    check_list(desired_list)
+    for entry in entries:
+        client.add_secrets(*(entry.get(key) for key in SECRET_OPTIONS))
+    before = _list(client, subject, 'could not read the registries to manage')
+    plans, predicted = plan_all(before, desired_list, purge)
+    warnings = [warning for registry_plan in plans for warning in registry_plan.warnings]
+    writes = [registry_plan for registry_plan in plans if registry_plan.changed]
+    if check_mode or not writes:
+        return plans, warnings
+    for done, registry_plan in enumerate(writes):
+        try:
+            _write(client, registry_plan, before)
+        except TaskError as exc:
+            if done:
+                exc.result['changed'] = True
+                exc.args = ('%s (after %d earlier change(s) of this task were saved)' % (exc, done),)
+            raise
+    now = _list(client, subject, 'Zadig accepted the changes but could not read back', changed=True)
+    for registry_plan in writes:
+        registry_plan.observed = _verify(registry_plan, _locate(registry_plan, before, now),
+                                         _expected(registry_plan, predicted), warnings)
+    return plans, warnings
+
+
 def ensure_registry(client, params, check_mode=False, diff=False):
-    """Run one zadig_registry task: 1 request when nothing changes, 3 when something does (list, write, list)."""
+    """One zadig_registry task: 1 request when nothing changes, 3 when something does (list, write, list)."""
     desired = validate(params)
-    client.add_secrets(*(params.get(key) for key in SECRET_OPTIONS))
-    before = _list(client, desired, 'could not read the registries to manage')
-    registry_plan = plan(before, desired)
+    plans, warnings = apply_plans(client, [params], describe(desired), check_mode=check_mode)
+    registry_plan = plans[0]
     result = registry_plan.result(diff)
-    warnings = list(registry_plan.warnings)
-    if registry_plan.changed and not check_mode:
-        _write(client, registry_plan, before)
-        now = _list(client, desired, 'Zadig accepted the %s but could not read back' % registry_plan.action,
-                    changed=True)
-        result['registry'] = _verify(registry_plan, _locate(registry_plan, before, now), warnings)
+    if registry_plan.observed is not None:
+        result['registry'] = registry_plan.observed
     result['warnings'] = warnings
     return result
 
 
+def ensure_registries(client, entries, purge=False, check_mode=False, diff=False):
+    """A whole list in one task: one read, the writes that differ, one read back. Used by the role."""
+    plans, warnings = apply_plans(client, entries, 'the registries of the list', purge, check_mode)
+    listed = sorted((p for p in plans if p.index is not None), key=lambda p: p.index)
+    results = []
+    for registry_plan in listed:
+        entry = registry_plan.result()
+        if registry_plan.observed is not None:
+            entry['registry'] = registry_plan.observed
+        entry['action'] = registry_plan.action
+        results.append(entry)
+    result = {
+        'changed': any(p.changed for p in plans),
+        'results': results,
+        'purged': [view(p.before) for p in plans if p.index is None],
+        'warnings': warnings,
+    }
+    if diff:
+        result['diff'] = [{'before_header': describe(p.before or p.desired), 'after_header': describe(
+            p.before or p.desired), 'before': diff_view(p.before), 'after': diff_view(p.after)}
+            for p in plans if p.changed]
+    return result
+
+
 def registry_info(client, params):
-    """Run one zadig_registry_info task: one list request, filtered here, never another registry by mistake."""
+    """One zadig_registry_info task: one list request, filtered here, never another registry by mistake."""
     registry_id = params.get('registry_id')
     if registry_id is not None:
         validate({'registry_id': registry_id, 'state': 'absent'})

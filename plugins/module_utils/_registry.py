@@ -208,6 +208,8 @@ class Plan:
         self.previous_default = previous_default
         self.new_default = new_default
         self.warnings = warnings or []
+        self.index = 0
+        self.observed = None
 
     @property
     def changed(self):
@@ -308,6 +310,74 @@ def _plan_update(registries, desired, existing):
     body = {field: after[field] for field in FIELDS}
     return Plan('update', desired, before=before, after=after, body=body, previous_default=previous,
                 warnings=warnings)
+
+
+def predict(registries, registry_plan):
+    """The server's list after a plan's write, by Zadig's default rules: the plan applied to a copy.
+
+    A new default takes the flag from every other registry; deleting the
+    default hands it to the first remaining registry (§5).
+    """
+    result = [dict(r) for r in registries]
+    if registry_plan.action == 'none':
+        return result
+    target = registry_plan.registry_id
+    index = next((i for i, r in enumerate(result) if target and r.get('registry_id') == target), None)
+    if registry_plan.action == 'delete':
+        gone = result.pop(index)
+        if gone.get('is_default') and result and not any(r.get('is_default') for r in result):
+            result[0]['is_default'] = True
+        return result
+    if registry_plan.after['is_default']:
+        for registry in result:
+            registry['is_default'] = False
+    if index is None:
+        result.append(dict(registry_plan.after))
+    else:
+        result[index] = dict(registry_plan.after)
+    return result
+
+
+def check_list(desired_list):
+    """Rules of a whole list, checked before any request: one default at most, each registry named once."""
+    defaults = [d for d in desired_list if d.get('is_default') and d['state'] == 'present']
+    if len(defaults) > 1:
+        raise InputError('at most one registry may have is_default: true, got %d (%s)'
+                         % (len(defaults), ', '.join(describe(d) for d in defaults)))
+    seen = {}
+    for number, desired in enumerate(desired_list, 1):
+        key = desired.get('registry_id') or (desired['address'], desired.get('namespace') or '')
+        if key in seen:
+            raise InputError('%s is listed twice (entries %d and %d)' % (describe(desired), seen[key], number))
+        seen[key] = number
+
+
+def plan_all(registries, desired_list, purge=False):
+    """Plan a whole list on one snapshot: the default first, then the list's order, then the purge.
+
+    Each plan sees the server as the plans before it leave it, so check mode
+    predicts the run as a whole. Returns the plans in the order to carry them
+    out, and the server's list as it will be afterwards.
+    """
+    snapshot = [dict(r) for r in registries]
+    order = sorted(range(len(desired_list)), key=lambda i: not (desired_list[i].get('is_default')
+                                                                and desired_list[i]['state'] == 'present'))
+    plans = []
+    for index in order:
+        registry_plan = plan(snapshot, desired_list[index])
+        registry_plan.index = index
+        plans.append(registry_plan)
+        snapshot = predict(snapshot, registry_plan)
+    if purge:
+        named = {p.after.get('registry_id') for p in plans if p.after}
+        for registry in [r for r in snapshot if r.get('registry_id') and r['registry_id'] not in named]:
+            desired = {'state': 'absent', 'registry_id': registry['registry_id']}
+            registry_plan = _plan_absent(snapshot, desired, next(
+                r for r in snapshot if r.get('registry_id') == registry['registry_id']))
+            registry_plan.index = None
+            plans.append(registry_plan)
+            snapshot = predict(snapshot, registry_plan)
+    return plans, snapshot
 
 
 def differences(expected, actual):

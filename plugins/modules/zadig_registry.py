@@ -211,25 +211,12 @@ previous_default:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registry, run_module
+from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registry, run_module
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            CONNECTION_ARGUMENT_SPEC,
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            registry_id=dict(type='str'),
-            address=dict(type='str'),
-            namespace=dict(type='str'),
-            provider=dict(type='str'),
-            region=dict(type='str'),
-            is_default=dict(type='bool'),
-            access_key=dict(type='str', no_log=True),
-            secret_key=dict(type='str', no_log=True),
-            enable_tls=dict(type='bool'),
-            tls_cert=dict(type='str'),
-        ),
+        argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **REGISTRY_OPTIONS),
         required_one_of=[('registry_id', 'address')],
         supports_check_mode=True,
     )

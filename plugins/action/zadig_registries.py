@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Apply a whole list of registries in the controller's process: one read, the writes that differ, one read back.
+
+Running the shared pipeline here, instead of one module process per registry,
+is what makes the registries role fast; the decisions are the same ``plan`` the
+zadig_registry module uses.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.common.parameters import remove_values
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC, ZadigAPIError, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._manage import (
+    REGISTRY_OPTIONS, TaskError, ensure_registries)
+from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError, InputError
+
+ARGUMENT_SPEC = dict(
+    CONNECTION_ARGUMENT_SPEC,
+    registries=dict(type='list', elements='dict', default=[], options=REGISTRY_OPTIONS),
+    purge=dict(type='bool', default=False),
+)
+
+
+class ActionModule(ActionBase):
+    """zadig.core.zadig_registries"""
+
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        validation, params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        secrets = validation._no_log_values
+        client = None
+        try:
+            client = ZadigClient(params['zadig_url'], params['zadig_token'], validate_certs=params['validate_certs'],
+                                 ca_path=params['ca_path'], timeout=params['timeout'])
+            outcome = ensure_registries(client, params['registries'], params['purge'],
+                                        check_mode=bool(self._play_context.check_mode),
+                                        diff=bool(self._play_context.diff))
+        except (InputError, ConflictError, ZadigAPIError) as exc:
+            outcome = dict(failed=True, msg=str(exc), changed=False)
+            if isinstance(exc, ZadigAPIError):
+                outcome.update(exc.as_result())
+        except TaskError as exc:
+            outcome = dict(exc.result, failed=True, msg=str(exc))
+        warnings = outcome.pop('warnings', None)
+        if client is not None:
+            if 'msg' in outcome:
+                outcome['msg'] = client.redact(outcome['msg'])
+            warnings = [client.redact(warning) for warning in warnings or []]
+        if warnings:
+            outcome['warnings'] = warnings
+        result.update(remove_values(outcome, secrets))
+        return result

@@ -1,0 +1,142 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: zadig_registries
+short_description: Apply a whole list of Zadig image registries in one task
+version_added: 0.1.0
+description:
+  - Makes the image registries of a L(Zadig,https://koderover.com/) server match a list, in one task.
+    Each entry takes the options of M(zadig.core.zadig_registry) and follows the same rules.
+  - Reads the registries once, plans every entry on that one reading, writes only the entries that differ, and reads
+    the registries back once to check the server applied them. A list with no drift costs one request.
+  - The entry with O(registries[].is_default=true) is applied first, so the server never passes through a state with
+    no default registry; the other entries follow in the list's order.
+  - Every entry is checked before any request, and so are the list's own rules (at most one default, no registry
+    named twice). Every plan is made before the first write, so an entry that cannot be planned stops the task
+    before anything is written.
+  - This is what the C(zadig.core.registries) role runs. It runs on the Ansible controller (an action plugin),
+    which makes it fast; the controller's Python needs C(requests).
+author:
+  - zadig.core contributors (@zadig-core)
+options:
+  registries:
+    description:
+      - The registries, each a dictionary of M(zadig.core.zadig_registry) options (without the connection options).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      state:
+        description: V(present) or V(absent), as for M(zadig.core.zadig_registry).
+        type: str
+        choices: [present, absent]
+        default: present
+      registry_id:
+        description: Manage exactly this registry.
+        type: str
+      address:
+        description: Registry URL with its scheme, V(http://) or V(https://), compared after normalisation.
+        type: str
+      namespace:
+        description: Namespace; required for every provider except V(ecr).
+        type: str
+      provider:
+        description: One of V(acr), V(tcr), V(swr), V(ecr), V(dockerhub), V(harbor) and V(native); required to create.
+        type: str
+      region:
+        description: Required when the provider is V(ecr) or V(swr).
+        type: str
+      is_default:
+        description: Whether this is Zadig's default registry; at most one entry may say V(true).
+        type: bool
+      access_key:
+        description: User name or access key, applied when the registry is created.
+        type: str
+      secret_key:
+        description: Password or secret key, applied when the registry is created.
+        type: str
+      enable_tls:
+        description: Whether Zadig verifies the registry's TLS certificate, applied when the registry is created.
+        type: bool
+      tls_cert:
+        description: PEM certificate of the registry's CA; only with O(registries[].enable_tls=true).
+        type: str
+  purge:
+    description:
+      - Delete every registry on the server that O(registries) does not name. Only when V(true).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - zadig.core.zadig
+  - zadig.core.zadig.actiongroup
+attributes:
+  action:
+    description: Runs on the controller as an action plugin.
+    support: full
+  check_mode:
+    description: Sends no write and reports, entry by entry, what the real run will do, the whole list considered.
+    support: full
+  diff_mode:
+    description: Shows each registry that changes, before and after; secrets are never shown.
+    support: full
+  platform:
+    description: Runs on the Ansible controller, whatever the target host.
+    support: full
+    platforms: all
+notes:
+  - The connection options fall back to the controller's environment variables (E(ZADIG_URL), E(ZADIG_TOKEN)...),
+    which is where AWX credentials put them.
+seealso:
+  - module: zadig.core.zadig_registry
+'''
+
+EXAMPLES = r'''
+- name: Make Zadig's registries exactly these two
+  zadig.core.zadig_registries:
+    zadig_url: https://zadig.example.com
+    zadig_token: "{{ vault_zadig_token }}"
+    purge: true
+    registries:
+      - address: https://harbor.example.com
+        namespace: platform
+        provider: harbor
+        is_default: true
+      - address: https://registry.team-a.example.com:5000
+        namespace: team-a
+        provider: native
+'''
+
+RETURN = r'''
+results:
+  description: One result per entry of O(registries), in the list's order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action:
+      description: What the entry needed, V(create), V(update), V(delete) or V(none).
+      type: str
+      sample: update
+    changed:
+      description: Whether the entry changed the server (or would, in check mode).
+      type: bool
+    registry:
+      description: The registry as the server holds it after the task, in the shape M(zadig.core.zadig_registry) returns.
+      type: dict
+    previous_default:
+      description: The registry this entry took the default from.
+      type: dict
+      returned: when the entry moved the default
+purged:
+  description: The registries deleted because O(registries) does not name them.
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+'''
