@@ -3,25 +3,63 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="${ZADIG_VENV:-${REPO}/.venv}"
-if [ -z "${ZADIG_PYTHON:-}" ]; then
-    ZADIG_PYTHON="$(command -v python3.11 || command -v python3)"
-fi
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-# Create (or reuse) the venv with the pinned packages; reinstall when requirements-dev.txt changes.
+# The venvs: main (what developers and the demo use), oldest and newest (the version matrix).
+venv_python() {
+    case "$1" in
+        main) echo 3.11 ;;
+        oldest) echo 3.10 ;;
+        newest) echo 3.13 ;;
+    esac
+}
+venv_requirements() {
+    case "$1" in
+        main) echo "${REPO}/requirements-dev.txt" ;;
+        *) echo "${REPO}/tests/requirements/$1.txt" ;;
+    esac
+}
+venv_dir() {
+    if [ "$1" = main ]; then echo "${ZADIG_VENV:-${REPO}/.venv}"; else echo "${REPO}/.venv-$1"; fi
+}
+
+# find_python 3.10: that Python from PATH or pyenv (falls back to python3 for the main venv).
+find_python() {
+    local version="$1" candidate
+    for candidate in "$(command -v "python${version}" 2>/dev/null)" "${PYENV_ROOT:-${HOME}/.pyenv}"/versions/"${version}".*/bin/"python${version}"; do
+        if [ -n "${candidate}" ] && [ -x "${candidate}" ] && "${candidate}" -c 'import venv' 2>/dev/null; then
+            echo "${candidate}"
+            return 0
+        fi
+    done
+    if [ "${version}" = 3.11 ] && command -v python3 >/dev/null; then
+        command -v python3
+        return 0
+    fi
+    echo "Python ${version} not found (looked on PATH and in pyenv)" >&2
+    return 1
+}
+
+# ensure_venv [NAME]: create (or reuse) a venv with its pinned packages, reinstalling when the pins change,
+# and put it first on PATH.
 ensure_venv() {
-    local stamp="${VENV}/.requirements.sha256" want
-    want="$(sha256sum "${REPO}/requirements-dev.txt" | cut -d' ' -f1)"
-    if [ ! -x "${VENV}/bin/python" ] || [ "$(cat "${stamp}" 2>/dev/null)" != "${want}" ]; then
-        say "Installing pinned tools into ${VENV} (one time, about 20 s)"
-        "${ZADIG_PYTHON}" -m venv "${VENV}"
-        "${VENV}/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-        "${VENV}/bin/python" -m pip install --quiet --disable-pip-version-check -r "${REPO}/requirements-dev.txt"
+    local name="${1:-main}" venv requirements stamp want python
+    venv="$(venv_dir "${name}")"
+    requirements="$(venv_requirements "${name}")"
+    stamp="${venv}/.requirements.sha256"
+    want="$(sha256sum "${requirements}" | cut -d' ' -f1)"
+    if [ ! -x "${venv}/bin/python" ] || [ "$(cat "${stamp}" 2>/dev/null)" != "${want}" ]; then
+        python="$(find_python "$(venv_python "${name}")")"
+        say "Installing pinned tools into ${venv} (one time, about 20 s)"
+        rm -rf "${venv}"
+        "${python}" -m venv "${venv}"
+        "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+        "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check -r "${requirements}"
         echo "${want}" > "${stamp}"
     fi
-    export VIRTUAL_ENV="${VENV}" PATH="${VENV}/bin:${PATH}"
+    export VIRTUAL_ENV="${venv}" PATH="${venv}/bin:${PATH}"
+    PY_VERSION="$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
     install_pip_standin
 }
 
@@ -53,12 +91,12 @@ make_collection_tree() {
     echo "${dest}"
 }
 
-# start_simulator MODE: the bundled Zadig simulator on a free loopback port; sets SIM_URL and SIM_PID.
+# start_simulator MODE [COLLECTION]: the bundled Zadig simulator on a free loopback port; sets SIM_URL and SIM_PID.
 start_simulator() {
-    local mode="${1:-v4.1}" portfile
+    local mode="${1:-v4.1}" collection="${2:-${REPO}}" portfile
     portfile="$(mktemp)"
     rm -f "${portfile}"
-    python "${REPO}/tests/simulator/zadig_simulator.py" --port 0 --port-file "${portfile}" --mode "${mode}" \
+    python "${collection}/tests/simulator/zadig_simulator.py" --port 0 --port-file "${portfile}" --mode "${mode}" \
         --admin-token "${SIM_ADMIN_TOKEN}" --user-token "${SIM_USER_TOKEN}" >/dev/null 2>&1 &
     SIM_PID=$!
     for _ in $(seq 200); do
@@ -80,3 +118,66 @@ stop_simulator() {
 
 SIM_ADMIN_TOKEN='demo-admin-token'
 SIM_USER_TOKEN='demo-user-token'
+
+# Count the writes the simulator has answered so far.
+simulator_writes() {
+    python - "${SIM_URL}" <<'PY'
+import json, sys, urllib.request
+counts = json.load(urllib.request.urlopen(sys.argv[1] + '/_sim/requests'))['counts']
+print(sum(n for route, n in counts.items() if not route.startswith('GET ')))
+PY
+}
+
+# play N ARGS...: ansible-playbook ARGS, shown as it runs, failing unless its recap says changed=N.
+play() {
+    local expected="$1" output status
+    shift
+    output="$(mktemp)"
+    status=0
+    ansible-playbook "$@" | tee "${output}" || status=$?
+    if [ "${status}" -ne 0 ] || ! grep -Eq "changed=${expected} " "${output}"; then
+        echo "expected the playbook to succeed with changed=${expected}" >&2
+        rm -f "${output}"
+        return 1
+    fi
+    rm -f "${output}"
+}
+
+# The main job: docs/examples/registries.yml from COLLECTION (a copy under <root>/ansible_collections/zadig/core),
+# against the simulator: create, an unchanged rerun, and a check-mode drift report after a change behind its back.
+run_demo() {
+    local collection="$1" playbook before after
+    playbook="${collection}/docs/examples/registries.yml"
+    export ANSIBLE_COLLECTIONS_PATH="${collection%/ansible_collections/zadig/core}"
+    start_simulator "${ZADIG_SIM_MODE:-v4.1}" "${collection}"
+    trap stop_simulator RETURN
+    export ZADIG_URL="${SIM_URL}" ZADIG_TOKEN="${SIM_ADMIN_TOKEN}"
+
+    say "Zadig simulator listening on ${SIM_URL} (ZADIG_URL and ZADIG_TOKEN point at it)"
+    say "1/3 Create the two registries of docs/examples/registries.yml"
+    play 2 "${playbook}" --diff
+
+    say "2/3 Run it again: nothing to change"
+    play 0 "${playbook}"
+
+    say "Behind Ansible's back, someone makes Team A's registry the default in Zadig"
+    python - "${SIM_URL}" "${SIM_ADMIN_TOKEN}" <<'PY'
+import json, sys, urllib.request
+url, token = sys.argv[1], sys.argv[2]
+headers = {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'}
+registries = json.load(urllib.request.urlopen(urllib.request.Request(url + '/openapi/system/registry', headers=headers)))
+team = next(r for r in registries if r['namespace'] == 'team-a')
+body = {key: team[key] for key in ('address', 'provider', 'namespace', 'region')}
+body['is_default'] = True
+request = urllib.request.Request(url + '/openapi/system/registry/' + team['registry_id'], method='PUT',
+                                 data=json.dumps(body).encode(), headers=headers)
+print('PUT /openapi/system/registry/%s -> %s' % (team['registry_id'], urllib.request.urlopen(request).status))
+PY
+
+    before="$(simulator_writes)"
+    say "3/3 Check mode with --diff: the drift is reported, nothing is written"
+    play 2 "${playbook}" --check --diff
+    after="$(simulator_writes)"
+    say "Writes sent to Zadig by the check-mode run: $((after - before))"
+    [ "$((after - before))" -eq 0 ]
+}
