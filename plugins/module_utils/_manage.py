@@ -125,8 +125,8 @@ def _verify(registry_plan, observed, expected, warnings):
             if wanted_default is None:
                 warnings.append('Zadig made %s the default registry because no registry was default' % name)
                 continue
-            problems.append('it is still the default registry, because this Zadig version never leaves itself '
-                            'without a default; make another registry the default (is_default: true on it) instead')
+            problems.append('it is the default registry, because this Zadig version never leaves itself without '
+                            'a default; make another registry the default (is_default: true on it) instead')
             continue
         problems.append('%s is %r on the server, not %r' % (field, have, want))
     if problems:
@@ -174,6 +174,8 @@ def ensure_registry(client, params, check_mode=False, diff=False):
     result = registry_plan.result(diff)
     if registry_plan.observed is not None:
         result['registry'] = registry_plan.observed
+        if diff:
+            result['diff']['after'] = diff_view(registry_plan.observed)
     result['warnings'] = warnings
     return result
 

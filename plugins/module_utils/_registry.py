@@ -295,6 +295,13 @@ def _plan_update(registries, desired, existing):
         after['is_default'] = bool(desired['is_default'])
     if comparable(after) == current:
         return Plan('none', desired, before=before, after=before)
+    after['namespace'] = after['namespace'].strip()
+    if not after['provider']:
+        raise InputError('provider is required to update %s: it has none on the server, and Zadig refuses to save '
+                         'a registry without one' % describe(before))
+    if not after['namespace'] and after['provider'] != 'ecr':
+        raise InputError('namespace is required to update %s: it has none on the server, and Zadig refuses to '
+                         'save a %s registry without one' % (describe(before), after['provider']))
     previous = None
     if after['is_default'] and not before['is_default']:
         others = _defaults_other_than(registries, before['registry_id'])

@@ -1,0 +1,53 @@
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run the collection's client against a Simulator in this process, without sockets.
+
+The client's requests.Session is replaced by one that hands each request to
+``Simulator.handle`` and turns its answer into a real requests.Response, so
+property tests can run thousands of tasks in seconds with the client's own
+error mapping, retries and id checks in the loop.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode, urlsplit
+
+import requests
+
+
+class SimSession:
+    """Stands in for requests.Session; a dropped connection becomes requests.ConnectionError."""
+
+    def __init__(self, sim):
+        self.sim = sim
+        self.headers = {}
+        self.verify = True
+
+    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True):  # pylint: disable=redefined-outer-name
+        parts = urlsplit(url)
+        target = parts.path + ('?' + urlencode(params) if params else '')
+        body = '' if json is None else _dumps(json)
+        answer = self.sim.handle(method, target, dict(self.headers), body)
+        if answer is None:
+            raise requests.exceptions.ConnectionError('Connection aborted: the server closed the connection')
+        response = requests.Response()
+        response.status_code = answer.status
+        response._content = answer.payload()
+        response.encoding = 'utf-8'
+        if answer.content_type:
+            response.headers['Content-Type'] = answer.content_type
+        response.headers.update(answer.headers)
+        response.url = url
+        return response
+
+
+def _dumps(value):
+    return json.dumps(value)
+
+
+def use_simulator(monkeypatch, sim):
+    """Every client the collection creates from now on talks to ``sim`` in-process."""
+    from ansible_collections.zadig.core.plugins.module_utils import _api
+
+    monkeypatch.setattr(_api.requests, 'Session', lambda: SimSession(sim))
