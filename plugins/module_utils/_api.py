@@ -47,17 +47,27 @@ class ZadigAPIError(Exception):
     the server's own words, ``method`` and ``path`` the request (never its body).
     """
 
-    def __init__(self, message, status=None, description=None, method=None, path=None):
+    def __init__(self, message, status=None, description=None, method=None, path=None, delivered=True):
         super().__init__(message)
         self.status = status
         self.description = description
         self.method = method
         self.path = path
+        self.delivered = delivered
 
     @property
     def maybe_applied(self):
-        """A write that got no answer or a 5xx may still have been committed (zadig-api.md §10.3)."""
+        """A write that got no answer or a 5xx may have been committed, now or later (zadig-api.md §10.3)."""
         return self.method in ('POST', 'PUT', 'DELETE') and (self.status is None or self.status >= 500)
+
+    @property
+    def safe_to_resend(self):
+        """Only a write the server refused outright (503) or never received (no connection) may be sent again.
+
+        A timeout, a dropped connection, 502 or 504 can be followed by a commit
+        that lands after we look, so resending could create a duplicate.
+        """
+        return self.status == 503 or not self.delivered
 
     def as_result(self):
         return dict(status=self.status, description=self.description, method=self.method, path=self.path)
@@ -101,7 +111,8 @@ class ZadigClient:
         self._secrets = [s for s in (token,) + tuple(secrets) if s]
         self.session = requests.Session()
         self.session.headers.update({'Authorization': 'Bearer %s' % token, 'Accept': 'application/json'})
-        self.session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        # Passed on every request: requests lets REQUESTS_CA_BUNDLE override a Session's own verify setting.
+        self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
 
     def redact(self, text):
         for secret in self._secrets:
@@ -120,29 +131,34 @@ class ZadigClient:
             last = attempt == attempts - 1
             try:
                 response = self.session.request(method, self.base_url + path, json=body, params=params,
-                                                timeout=self.timeout, allow_redirects=False)
+                                                timeout=self.timeout, allow_redirects=False, verify=self.verify)
             except requests.exceptions.SSLError as exc:
                 raise self._error(method, path, 'TLS verification of %s failed (%s); set ca_path to the CA bundle '
                                   'that signed the server certificate, or validate_certs to false'
                                   % (self.base_url, _reason(exc))) from None
+            except requests.exceptions.ConnectTimeout:
+                if last:
+                    raise self._error(method, path, 'cannot connect to Zadig at %s within %s seconds'
+                                      % (self.base_url, self.timeout), delivered=False) from None
             except requests.exceptions.Timeout:
                 if last:
                     raise self._error(method, path, 'no answer from %s within %s seconds (timeout)'
                                       % (self.base_url, self.timeout)) from None
             except requests.exceptions.RequestException as exc:
                 if last:
-                    raise self._error(method, path, 'cannot reach Zadig at %s: %s'
-                                      % (self.base_url, _reason(exc))) from None
+                    raise self._error(method, path, 'cannot reach Zadig at %s: %s' % (self.base_url, _reason(exc)),
+                                      delivered=_delivered(exc)) from None
             else:
                 if response.status_code not in RETRY_STATUSES or last:
                     return self._decode(method, path, response)
             time.sleep(self.backoff * (2 ** attempt))
         raise AssertionError('unreachable')  # pragma: no cover
 
-    def _error(self, method, path, message, status=None, description=None):
+    def _error(self, method, path, message, status=None, description=None, delivered=True):
         message = self.redact('%s %s: %s' % (method, path, message))
         description = self.redact(description) if description else description
-        return ZadigAPIError(message, status=status, description=description, method=method, path=path)
+        return ZadigAPIError(message, status=status, description=description, method=method, path=path,
+                             delivered=delivered)
 
     def _decode(self, method, path, response):
         status = response.status_code
@@ -204,15 +220,27 @@ class ZadigClient:
         return self.request('DELETE', '%s/%s' % (INTERNAL, check_registry_id(registry_id)))
 
 
+def _causes(exc):
+    """The reasons nested in a requests exception (urllib3 wraps each in ``args[0].reason``), outermost first."""
+    while True:
+        yield exc
+        inner = exc.args[0] if getattr(exc, 'args', None) else None
+        if not hasattr(inner, 'reason'):
+            return
+        exc = inner.reason
+
+
+def _delivered(exc):
+    """False only when no connection was opened, so the request cannot have reached the server."""
+    return not any(type(cause).__name__ in ('NewConnectionError', 'ConnectTimeoutError', 'NameResolutionError')
+                   for cause in _causes(exc))
+
+
 def _reason(exc):
     """The innermost cause of a requests exception, without object addresses."""
-    reason = exc
-    while getattr(reason, 'args', None) and hasattr(reason.args[0], 'reason'):
-        reason = reason.args[0].reason
-    text = str(reason)
+    text = str(list(_causes(exc))[-1])
     text = re.sub(r'<[^>]+>: ', '', text)
-    text = re.sub(r"HTTP(S)?ConnectionPool\([^)]*\): ", '', text)
-    return text
+    return re.sub(r"HTTP(S)?ConnectionPool\([^)]*\): ", '', text)
 
 
 def client_from_module(module, **kwargs):

@@ -10,7 +10,7 @@ server once, plan everything, write what differs, read back once. Not a public A
 
 from __future__ import annotations
 
-from ansible_collections.zadig.core.plugins.module_utils._api import RETRY_STATUSES, ZadigAPIError, client_from_module
+from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError, client_from_module
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
     ConflictError, InputError, check_list, describe, diff_view, differences, filter_registries, find_matches,
     plan_all, validate, view)
@@ -93,9 +93,11 @@ def _write(client, registry_plan, before):
                                 'what the server now holds, and a rerun will not create a duplicate'
                                 % (registry_plan.action, name, exc), changed=True,
                                 registry=view(observed) if observed else {}, **exc.as_result()) from None
-            if attempt == 2 or exc.status not in (None,) + RETRY_STATUSES:
-                raise TaskError('could not %s %s: %s (the server shows no change)' % (registry_plan.action, name, exc),
-                                changed=False, **exc.as_result()) from None
+            if attempt == 2 or not exc.safe_to_resend:
+                later = '; Zadig may still apply it, so check Zadig before rerunning' if exc.status in (
+                    None, 502, 504) and not exc.safe_to_resend else ''
+                raise TaskError('could not %s %s: %s (the server shows no change%s)'
+                                % (registry_plan.action, name, exc, later), changed=False, **exc.as_result()) from None
 
 
 def _expected(registry_plan, predicted):

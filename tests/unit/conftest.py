@@ -11,7 +11,9 @@ from ansible_collections.zadig.core.tests.unit.utils import ADMIN, USER
 
 
 def _serve(mode):
-    return SimulatorServer(Simulator(mode=mode, admin_tokens=[ADMIN], user_tokens=[USER])).start()
+    server = SimulatorServer(Simulator(mode=mode, admin_tokens=[ADMIN], user_tokens=[USER])).start()
+    server.sim_admin = ADMIN
+    return server
 
 
 @pytest.fixture(params=['v4.1', 'main'])

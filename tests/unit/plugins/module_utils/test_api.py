@@ -321,6 +321,14 @@ def test_connection_refused_names_the_server_without_noise():
     message = str(info.value)
     assert message.startswith('GET %s: cannot reach Zadig at http://127.0.0.1:%d: ' % (OPENAPI, port))
     assert 'refused' in message.lower() and ' object at 0x' not in message and TOKEN not in message
+    assert info.value.delivered is False
+
+
+def test_a_dropped_answer_counts_as_delivered(server):
+    server.sim.add_fault('drop', method='POST')
+    with pytest.raises(ZadigAPIError) as info:
+        ZadigClient(server.url, server.sim_admin).create_registry({'address': 'https://x'})
+    assert info.value.delivered is True and info.value.maybe_applied and not info.value.safe_to_resend
 
 
 def test_against_the_simulator(server):

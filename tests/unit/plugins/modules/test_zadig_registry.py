@@ -8,6 +8,7 @@ import json
 
 import pytest
 import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, INTERNAL
 from ansible_collections.zadig.core.plugins.modules import zadig_registry
@@ -327,9 +328,12 @@ def test_rerun_after_commit_then_500_is_unchanged(monkeypatch):
     assert not failed and not result['changed'] and len(session.sent) == 1
 
 
-@pytest.mark.parametrize('failure', [
-    dict(status=503), dict(status=502), dict(exc=requests.exceptions.ConnectionError('reset by peer'))])
-def test_create_that_did_not_commit_is_retried_once_after_a_relist(monkeypatch, failure):
+REFUSED = requests.exceptions.ConnectionError(MaxRetryError(None, OPENAPI, reason=NewConnectionError(
+    None, 'Failed to establish a new connection: [Errno 111] Connection refused')))
+
+
+@pytest.mark.parametrize('failure', [dict(status=503), dict(exc=REFUSED)])
+def test_create_refused_or_never_delivered_is_resent_once_after_a_relist(monkeypatch, failure):
     created = reg(ID_NEW, is_default=False)
     result, failed, session = run(monkeypatch, TASK, [
         Call('GET', OPENAPI, answer=[]),
@@ -339,6 +343,17 @@ def test_create_that_did_not_commit_is_retried_once_after_a_relist(monkeypatch, 
         Call('GET', OPENAPI, answer=[created]),
     ])
     assert not failed and result['registry'] == created and len(writes(session)) == 2
+
+
+@pytest.mark.parametrize('failure', [
+    dict(status=502), dict(status=504), dict(exc=requests.exceptions.ReadTimeout('read timed out')),
+    dict(exc=requests.exceptions.ConnectionError('Connection aborted: remote end closed connection'))])
+def test_create_that_may_still_land_is_never_resent(monkeypatch, failure):
+    """A timeout or a dropped answer can be followed by a late commit: resending could duplicate."""
+    result, failed, session = run(monkeypatch, TASK, [
+        Call('GET', OPENAPI, answer=[]), Call('POST', OPENAPI, **failure), Call('GET', OPENAPI, answer=[])])
+    assert failed and result['changed'] is False and len(writes(session)) == 1
+    assert 'Zadig may still apply it, so check Zadig before rerunning' in result['msg']
 
 
 def test_create_that_fails_twice_gives_up_with_status_and_no_change(monkeypatch):
