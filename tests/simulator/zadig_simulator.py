@@ -25,6 +25,7 @@ import json
 import os
 import re
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -235,7 +236,7 @@ UPDATE_FIELDS = {
 class Fault:
     """One injected fault, applied to the next ``count`` requests that match."""
 
-    KINDS = ('status', 'drop', 'latency', 'commit_then_500', 'commit_then_drop')
+    KINDS = ('status', 'drop', 'latency', 'commit_then_500', 'commit_then_drop', 'echo_500')
 
     def __init__(self, kind, method='*', path='.*', count=1, status=503, delay=0.0, description=None):
         if kind not in self.KINDS:
@@ -342,10 +343,12 @@ class Simulator:
         fault = self.take_fault(method, path, ('latency',))
         if fault:
             time.sleep(fault.delay)
-        fault = self.take_fault(method, path, ('status', 'drop'))
+        fault = self.take_fault(method, path, ('status', 'drop', 'echo_500'))
         if fault:
             if fault.kind == 'drop':
                 return None
+            if fault.kind == 'echo_500':
+                return internal_error('invalid request: %s' % body)
             return empty(fault.status) if fault.description is None else internal_error(fault.description)
         user = self.gateway(headers, query)
         if user is None:
@@ -648,18 +651,23 @@ class SimulatorServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, sim, host='127.0.0.1', port=0, verbose=False):
+    def __init__(self, sim, host='127.0.0.1', port=0, verbose=False, certfile=None, keyfile=None):
         self.sim = sim
         self.verbose = verbose
+        self.scheme = 'https' if certfile else 'http'
         super().__init__((host, port), Handler)
+        if certfile:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(certfile, keyfile)
+            self.socket = context.wrap_socket(self.socket, server_side=True)
 
     @property
     def url(self):
         host, port = self.server_address[:2]
-        return 'http://%s:%d' % (host, port)
+        return '%s://%s:%d' % (self.scheme, 'localhost' if self.scheme == 'https' else host, port)
 
     def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ssl.SSLError)):
             super().handle_error(request, client_address)
 
     def start(self):
@@ -683,13 +691,15 @@ def main(argv=None):
     parser.add_argument('--admin-token', action='append', help='token of a system admin (repeatable)')
     parser.add_argument('--user-token', action='append', help='token of a non-admin user (repeatable)')
     parser.add_argument('--licensed', action='store_true', help='act as a Professional/Enterprise edition')
+    parser.add_argument('--tls-cert', help='serve HTTPS with this PEM certificate (chain)')
+    parser.add_argument('--tls-key', help='the PEM private key of --tls-cert')
     parser.add_argument('--verbose', action='store_true', help='log each request to stderr')
     args = parser.parse_args(argv)
     if args.host not in ('127.0.0.1', 'localhost', '::1'):
         parser.error('the simulator only listens on loopback')
     sim = Simulator(mode=args.mode, admin_tokens=args.admin_token or ['admin-token'],
                     user_tokens=args.user_token or ['user-token'], licensed=args.licensed)
-    server = SimulatorServer(sim, args.host, args.port, args.verbose)
+    server = SimulatorServer(sim, args.host, args.port, args.verbose, args.tls_cert, args.tls_key)
     if args.port_file:
         with open(args.port_file + '.tmp', 'w', encoding='utf-8') as handle:
             handle.write(str(server.server_address[1]))

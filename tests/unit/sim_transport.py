@@ -22,9 +22,8 @@ class SimSession:
     def __init__(self, sim):
         self.sim = sim
         self.headers = {}
-        self.verify = True
 
-    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True):  # pylint: disable=redefined-outer-name
+    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True, verify=None):  # pylint: disable=redefined-outer-name
         parts = urlsplit(url)
         target = parts.path + ('?' + urlencode(params) if params else '')
         body = '' if json is None else _dumps(json)

@@ -477,6 +477,13 @@ def test_drop_fault_closes_the_connection_before_anything_is_saved(server_v41):
     assert listing(server_v41) == []
 
 
+def test_echo_fault_answers_500_repeating_the_request_body(server_v41):
+    server_v41.sim.add_fault('echo_500', method='POST')
+    response = create(server_v41, secret_key='s3cret')
+    assert response.status_code == 500 and 's3cret' in response.json()['description']
+    assert listing(server_v41) == []
+
+
 def test_latency_fault_delays_the_answer(server_v41):
     server_v41.sim.add_fault('latency', method='GET', delay=0.5)
     with pytest.raises(requests.Timeout):
