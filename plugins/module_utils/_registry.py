@@ -20,6 +20,9 @@ _ADDRESS = re.compile(r'^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#@\s
 _HOST = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*'
                    r'|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+_NAMESPACE = re.compile(r'^[A-Za-z0-9._/-]+$')
+_REGION = re.compile(r'^[A-Za-z0-9_-]+$')
+LIMITS = {'address': 2048, 'namespace': 255, 'region': 64, 'access_key': 4096, 'secret_key': 4096, 'tls_cert': 65536}
 
 
 class InputError(ValueError):
@@ -91,7 +94,11 @@ def describe(desired):
 # ---- validation ------------------------------------------------------------------------------------------------
 
 def _check_text(name, value):
-    if value is not None and _CONTROL.search(value):
+    if value is None:
+        return
+    if len(value) > LIMITS[name]:
+        raise InputError('%s must be at most %d characters, got %d' % (name, LIMITS[name], len(value)))
+    if name not in ('tls_cert',) and _CONTROL.search(value):
         raise InputError('%s must not contain control characters (newlines, tabs...)' % name)
 
 
@@ -106,9 +113,14 @@ def check_address(address):
                          'a scheme, and its DinD sync then fails for every registry)' % address)
     if match.group('scheme').lower() not in ('http', 'https'):
         raise InputError('address must start with http:// or https://, got %r' % address)
-    if not _HOST.match(match.group('host')):
-        raise InputError('address must be scheme://host[:port] with a valid host name or IP address, got %r'
-                         % address)
+    host = match.group('host')
+    if not _HOST.match(host) or len(host.split(':')[0]) > 253 or any(
+            len(label) > 63 for label in host.split(':')[0].split('.')):
+        raise InputError('address must be scheme://host[:port] with a valid host name or IP address (ASCII; '
+                         'write an international name in its xn-- form), got %r' % address)
+    port = host.rsplit(':', 1)[1] if ':' in host and not host.endswith(']') else ''
+    if port and not 0 < int(port) <= 65535:
+        raise InputError('address must have a port between 1 and 65535, got %r' % address)
     if match.group('rest') not in ('', '/'):
         raise InputError('address must be scheme://host[:port] with no path, query or fragment, got %r; '
                          'put the project or organisation in namespace' % address)
@@ -139,10 +151,18 @@ def validate(params):
     _check_text('namespace', namespace)
     if namespace is not None:
         namespace = namespace.strip()
+        if namespace and not _NAMESPACE.match(namespace):
+            raise InputError("namespace may contain only letters, digits, '.', '_', '-' and '/', got %r" % namespace)
+        if namespace and any(part in ('', '.', '..') for part in namespace.split('/')):
+            raise InputError("namespace must not have empty, '.' or '..' path segments, got %r" % namespace)
     region = params.get('region')
     _check_text('region', region)
     if region is not None:
         region = region.strip()
+        if region and not _REGION.match(region):
+            raise InputError("region may contain only letters, digits, '_' and '-', got %r" % region)
+    for key in ('access_key', 'secret_key', 'tls_cert'):
+        _check_text(key, params.get(key))
     if state == 'present':
         if provider in REGION_REQUIRED and not region:
             raise InputError('region is required when provider is %s' % provider)
@@ -153,6 +173,8 @@ def validate(params):
             raise InputError('namespace must not be empty')
         if params.get('tls_cert') and not params.get('enable_tls'):
             raise InputError('tls_cert is only used with enable_tls: true')
+        if params.get('tls_cert') and '-----BEGIN ' not in params['tls_cert']:
+            raise InputError('tls_cert must be PEM text (-----BEGIN CERTIFICATE----- ...)')
     return {
         'state': state,
         'registry_id': registry_id,
