@@ -18,6 +18,7 @@ Run ``python zadig_simulator.py --help`` for the command line.
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import hashlib
 import hmac
@@ -35,6 +36,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 OPENAPI = '/openapi/system/registry'
 INTERNAL = '/api/aslan/system/registry'
+PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
 OPENAPI_PROVIDERS = ('ecr', 'dockerhub', 'acr', 'harbor', 'native', 'swr', 'tcr')
 LICENSED_PROVIDERS = ('ecr', 'jfrog', 'acr-enterprise', 'tcr-enterprise')
 HEX24 = re.compile(r'^[0-9a-fA-F]{24}$')
@@ -208,6 +210,9 @@ def bind_json(raw, fields):
         if name is None or (name in exact and key != name):
             continue
         kind = fields[name][0]
+        if kind is object:
+            result[name] = value
+            continue
         if value is None:
             continue
         if kind is bool and not isinstance(value, bool):
@@ -270,6 +275,16 @@ class Simulator:
         self.log = []
         self._counter = int.from_bytes(os.urandom(3), 'big')
         self._machine = os.urandom(5).hex()
+
+    _shared_rsa = None
+
+    @property
+    def rsa_key(self):
+        """The server's RSA key pair (core/common/util/rsa_key.go): one per process, made on first use."""
+        if Simulator._shared_rsa is None:
+            from cryptography.hazmat.primitives.asymmetric import rsa  # pylint: disable=import-outside-toplevel
+            Simulator._shared_rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return Simulator._shared_rsa
 
     # ---- helpers for tests -------------------------------------------------
 
@@ -407,11 +422,12 @@ class Simulator:
         match = re.fullmatch(re.escape(INTERNAL) + r'/namespaces/([^/]+)', path)
         if match and method == 'DELETE':
             return self.internal_delete(is_admin, match.group(1))
+        if match and method == 'PUT':
+            return self.internal_update(name, is_admin, match.group(1), body)
         if path == INTERNAL + '/namespaces' and method == 'GET':
-            if not is_admin:
-                return empty(403)
-            if not query.get('encryptedKey', [''])[0]:
-                return invalid_param()
+            return self.internal_list(is_admin, query.get('encryptedKey', [''])[0])
+        if path == PUBLIC_KEY and method == 'GET':
+            return self.public_key()
         return text(404, 'Invalid path: %s' % path)
 
     # ---- lookups ---------------------------------------------------------------
@@ -535,6 +551,87 @@ class Simulator:
                                  'tls_cert': settings['tls_cert']},
         }, 'application/json; charset=utf-8')
 
+    def public_key(self):
+        from cryptography.hazmat.primitives import serialization  # pylint: disable=import-outside-toplevel
+        pem = self.rsa_key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo)
+        return Response(200, {'publicKey': pem.decode()}, 'application/json; charset=utf-8')
+
+    def internal_list(self, is_admin, encrypted_key):
+        """ListRegistryNamespaces (§13): the full model, secret_key AES-CFB encrypted with the caller's key."""
+        if not is_admin:
+            return empty(403)
+        if not encrypted_key:
+            return invalid_param()
+        try:
+            aes_key = self.unwrap_key(encrypted_key)
+        except ValueError as exc:
+            return internal_error(str(exc))
+        answer = []
+        for doc in self.registries:
+            item = copy.deepcopy(doc)
+            item['secret_key'] = aes_cfb_encrypt(aes_key, doc['secret_key']) if doc['secret_key'] else ''
+            answer.append(item)
+        return Response(200, answer, 'application/json; charset=utf-8')
+
+    def unwrap_key(self, encrypted_key):
+        """GetAesKeyFromEncryptedKey: spaces back to '+', base64, RSA PKCS#1 v1.5; 16, 24 or 32 bytes."""
+        from cryptography.hazmat.primitives.asymmetric import padding  # pylint: disable=import-outside-toplevel
+        try:
+            raw = base64.b64decode(encrypted_key.replace(' ', '+'), validate=True)
+            key = self.rsa_key.decrypt(raw, padding.PKCS1v15())
+        except Exception as exc:  # pylint: disable=broad-except
+            raise ValueError('crypto/rsa: decryption error') from exc
+        if len(key) not in (16, 24, 32):
+            raise ValueError('crypto/aes: invalid key size %d' % len(key))
+        return key
+
+    def internal_update(self, name, is_admin, registry_id, body):
+        """UpdateRegistryNamespace: the body replaces the whole document; omitted keys are wiped (§1.3, §13)."""
+        if not is_admin:
+            return empty(403)
+        try:
+            req = bind_json(body, INTERNAL_FIELDS)
+        except BindError:
+            return empty(400)
+        if not isinstance(req['projects'], (list, type(None))):
+            return empty(400)
+        if not isinstance(req['advanced_setting'], (dict, type(None))):
+            return empty(400)
+        if not HEX24.match(registry_id):
+            return internal_error(BAD_OBJECT_ID)
+        origin = self.find(registry_id)
+        if origin is None:
+            return internal_error(NO_DOCUMENTS)
+        if req['reg_addr'] == '':
+            return invalid_param('empty reg_addr')
+        if req['reg_provider'] == '':
+            return invalid_param('empty reg_provider')
+        namespace = req['namespace'].strip()
+        if namespace == '' and req['reg_provider'] != 'ecr':
+            return invalid_param('empty namespace')
+        current = self.first_default()
+        is_default = req['is_default']
+        if is_default:
+            if current and (self.mode == 'v4.1' or current is not origin):
+                current['is_default'] = False
+        elif self.mode == 'main' and origin['is_default']:
+            is_default = True
+        settings = req['advanced_setting']
+        new = {
+            'id': origin['id'], 'reg_addr': req['reg_addr'], 'reg_type': req['reg_type'],
+            'reg_provider': req['reg_provider'], 'is_default': is_default, 'projects': req['projects'],
+            'namespace': namespace or origin['namespace'], 'access_key': req['access_key'],
+            'secret_key': req['secret_key'], 'region': req['region'] or origin['region'],
+            'update_time': int(time.time()), 'update_by': name,
+            'advanced_setting': None if settings is None else {
+                'modified': bool(settings.get('modified')), 'enable_tls': bool(settings.get('enable_tls')),
+                'tls_cert': settings.get('tls_cert') or ''},
+        }
+        origin.clear()
+        origin.update(new)
+        return self.dind_sync() or success()
+
     def internal_delete(self, is_admin, registry_id):
         if not is_admin:
             return empty(403)
@@ -549,6 +646,30 @@ class Simulator:
         if doc['is_default'] and self.registries and self.first_default() is None:
             self.registries[0]['is_default'] = True
         return self.dind_sync() or success()
+
+
+INTERNAL_FIELDS = {
+    'id': (str, ''), 'reg_addr': (str, ''), 'reg_type': (str, ''), 'reg_provider': (str, ''),
+    'is_default': (bool, False), 'projects': (object, None), 'namespace': (str, ''), 'access_key': (str, ''),
+    'secret_key': (str, ''), 'region': (str, ''), 'advanced_setting': (object, None),
+}
+
+
+def cfb_mode():
+    """AES-CFB, from where this version of cryptography keeps it."""
+    try:
+        from cryptography.hazmat.decrepit.ciphers.modes import CFB  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        from cryptography.hazmat.primitives.ciphers.modes import CFB  # pylint: disable=import-outside-toplevel
+    return CFB
+
+
+def aes_cfb_encrypt(key, plaintext):
+    """crypto.Aes.Encrypt: a random 16-byte IV, AES-CFB, hex of IV plus ciphertext."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # pylint: disable=import-outside-toplevel
+    iv = os.urandom(16)
+    encryptor = Cipher(algorithms.AES(key), cfb_mode()(iv)).encryptor()
+    return (iv + encryptor.update(plaintext.encode()) + encryptor.finalize()).hex()
 
 
 def decode_credentials(doc):

@@ -527,3 +527,90 @@ def test_control_routes_seed_fault_and_count_over_http(server_v41):
 ])
 def test_go_parse_request_uri_edge_cases(address, ok):
     assert go_parse_request_uri(address) is ok
+
+
+# ---- §13: the internal encrypted read and the whole-document PUT ---------------------------------------------
+
+def encrypted_listing(server, key=b'0123456789abcdef0123456789abcdef', token=ADMIN):
+    """What a client does (§13): wrap an AES key with the server's RSA key, list, decrypt secret_key."""
+    from urllib.parse import quote
+    import base64
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+    from ansible_collections.zadig.core.tests.simulator.zadig_simulator import cfb_mode
+
+    pem = call(server, 'GET', '/api/aslan/system/rsaKey/publicKey', token=token).json()['publicKey']
+    public = serialization.load_pem_public_key(pem.encode())
+    wrapped = quote(base64.b64encode(public.encrypt(key, padding.PKCS1v15())).decode(), safe='')
+    response = call(server, 'GET', INTERNAL + '/namespaces?encryptedKey=' + wrapped, token=token)
+    if response.status_code != 200:
+        return response
+    docs = response.json()
+    for doc in docs:
+        if doc['secret_key']:
+            raw = bytes.fromhex(doc['secret_key'])
+            decryptor = Cipher(algorithms.AES(key), cfb_mode()(raw[:16])).decryptor()
+            doc['secret_key'] = (decryptor.update(raw[16:]) + decryptor.finalize()).decode()
+    return docs
+
+
+def test_encrypted_list_returns_the_full_model_with_decryptable_secrets(server_v41):
+    server_v41.sim.seed('https://reg.example.com', namespace='t', access_key='AK', secret_key='s3cr3t',
+                        enable_tls=True, tls_cert='PEM', projects=['p1'])
+    docs = encrypted_listing(server_v41)
+    assert docs[0]['access_key'] == 'AK' and docs[0]['secret_key'] == 's3cr3t'
+    assert docs[0]['projects'] == ['p1'] and docs[0]['advanced_setting']['tls_cert'] == 'PEM'
+    raw = call(server_v41, 'GET', INTERNAL + '/namespaces?encryptedKey=x').json()
+    assert raw == error_500('crypto/rsa: decryption error')
+
+
+def test_encrypted_list_needs_admin(server_v41):
+    response = call(server_v41, 'GET', '/api/aslan/system/rsaKey/publicKey', token=USER)
+    assert response.status_code == 200
+    assert encrypted_listing(server_v41, token=USER).status_code == 403
+
+
+def test_encrypted_list_refuses_a_key_of_the_wrong_size(server_v41):
+    response = encrypted_listing(server_v41, key=b'short')
+    assert response.json() == error_500('crypto/aes: invalid key size 5')
+
+
+def test_internal_put_replaces_the_document_and_wipes_omitted_keys(server):
+    server.sim.seed('https://reg.example.com', namespace='t', region='r1', access_key='AK', secret_key='SK',
+                    enable_tls=True, tls_cert='PEM', projects=['p1'])
+    rid = server.sim.registries[0]['id']
+    body = {'reg_addr': 'https://reg.example.com', 'reg_provider': 'native', 'namespace': 't', 'is_default': False}
+    assert call(server, 'PUT', INTERNAL + '/namespaces/' + rid, body=body).json() == OK
+    doc = server.sim.registries[0]
+    assert (doc['access_key'], doc['secret_key'], doc['projects'], doc['advanced_setting']) == ('', '', None, None)
+    assert doc['region'] == 'r1'
+
+
+def test_internal_put_sets_credentials_tls_and_projects_as_sent(server_v41):
+    server_v41.sim.seed('https://reg.example.com', provider='swr', namespace='t', region='r1', access_key='AK',
+                        secret_key='SK')
+    rid = server_v41.sim.registries[0]['id']
+    body = {'reg_addr': 'https://reg.example.com', 'reg_provider': 'swr', 'namespace': 't', 'region': 'r1',
+            'access_key': 'AK2', 'secret_key': 'SK2', 'projects': ['<all_projects>'],
+            'advanced_setting': {'modified': True, 'enable_tls': True, 'tls_cert': 'PEM'}}
+    assert call(server_v41, 'PUT', INTERNAL + '/namespaces/' + rid, body=body).json() == OK
+    doc = encrypted_listing(server_v41)[0]
+    assert (doc['access_key'], doc['secret_key'], doc['projects']) == ('AK2', 'SK2', ['<all_projects>'])
+    assert doc['advanced_setting'] == {'modified': True, 'enable_tls': True, 'tls_cert': 'PEM'}
+
+
+@pytest.mark.parametrize('fields, description', [
+    ({'reg_addr': ''}, 'empty reg_addr'), ({'reg_provider': ''}, 'empty reg_provider'),
+    ({'namespace': ''}, 'empty namespace')])
+def test_internal_put_validation(server_v41, fields, description):
+    server_v41.sim.seed('https://reg.example.com', namespace='t')
+    body = {'reg_addr': 'https://reg.example.com', 'reg_provider': 'native', 'namespace': 't'}
+    body.update(fields)
+    response = call(server_v41, 'PUT', INTERNAL + '/namespaces/' + server_v41.sim.registries[0]['id'], body=body)
+    assert response.json() == bad_request(description)
+    assert call(server_v41, 'PUT', INTERNAL + '/namespaces/' + 'f' * 24, body=body).json() == \
+        error_500('mongo: no documents in result')
+    assert call(server_v41, 'PUT', INTERNAL + '/namespaces/' + server_v41.sim.registries[0]['id'],
+                data='nope').status_code == 400
+    assert call(server_v41, 'PUT', INTERNAL + '/namespaces/x', token=USER, body=body).status_code == 403
