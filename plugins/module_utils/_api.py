@@ -10,9 +10,12 @@ module may change in any release.
 
 from __future__ import annotations
 
+import base64
 import re
+import string
 import time
 import traceback
+from secrets import choice as secure_choice
 
 try:
     import requests
@@ -23,10 +26,26 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
+try:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+    try:
+        from cryptography.hazmat.decrepit.ciphers.modes import CFB
+    except ImportError:  # cryptography < 47
+        from cryptography.hazmat.primitives.ciphers.modes import CFB
+except ImportError:
+    HAS_CRYPTOGRAPHY = False
+    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_CRYPTOGRAPHY = True
+    CRYPTOGRAPHY_IMPORT_ERROR = None
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 OPENAPI = '/openapi/system/registry'
 INTERNAL = '/api/aslan/system/registry/namespaces'
+PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
 REGISTRY_ID = re.compile(r'^[0-9a-f]{24}$')
 RETRY_STATUSES = (502, 503, 504)
 MASK = '********'
@@ -109,6 +128,8 @@ class ZadigClient:
         self.retries = retries
         self.backoff = backoff
         self._secrets = [s for s in (token,) + tuple(secrets) if s]
+        self._aes_key = None
+        self._wrapped_key = None
         self.session = requests.Session()
         self.session.headers.update({'Authorization': 'Bearer %s' % token, 'Accept': 'application/json'})
         # Passed on every request: requests lets REQUESTS_CA_BUNDLE override a Session's own verify setting.
@@ -214,6 +235,47 @@ class ZadigClient:
 
     def update_registry(self, registry_id, body):
         return self.request('PUT', '%s/%s' % (OPENAPI, check_registry_id(registry_id)), body)
+
+    def list_registries_full(self):
+        """The internal list (zadig-api.md §13): the whole model, secret_key decrypted here.
+
+        The AES key is made and wrapped once per client, so a read-back costs one request.
+        """
+        if not HAS_CRYPTOGRAPHY:
+            raise ZadigAPIError(missing_required_lib('cryptography') + ' (needed to compare stored credentials; '
+                                'update_secrets: on_create does without)')
+        if self._wrapped_key is None:
+            body = self.request('GET', PUBLIC_KEY)
+            try:
+                public = serialization.load_pem_public_key(body['publicKey'].encode())
+            except (KeyError, TypeError, ValueError) as exc:
+                raise self._error('GET', PUBLIC_KEY, 'the answer holds no usable RSA public key (%s)'
+                                  % type(exc).__name__) from None
+            alphabet = string.ascii_letters + string.digits
+            self._aes_key = ''.join(secure_choice(alphabet) for dummy in range(32)).encode()
+            self._wrapped_key = base64.b64encode(public.encrypt(self._aes_key, padding.PKCS1v15())).decode()
+        docs = self.request('GET', INTERNAL, params={'encryptedKey': self._wrapped_key})
+        if not isinstance(docs, list):
+            raise self._error('GET', INTERNAL, 'expected a JSON list of registries, got %s' % type(docs).__name__)
+        for doc in docs:
+            doc['secret_key'] = self._decrypt(doc.get('secret_key') or '')
+            self.add_secrets(doc.get('access_key'), doc['secret_key'])
+        return docs
+
+    def _decrypt(self, value):
+        """Hex of a 16-byte IV and AES-CFB ciphertext, under the key this client wrapped."""
+        if not value:
+            return ''
+        try:
+            raw = bytes.fromhex(value)
+            decryptor = Cipher(algorithms.AES(self._aes_key), CFB(raw[:16])).decryptor()
+            return (decryptor.update(raw[16:]) + decryptor.finalize()).decode('utf-8')
+        except ValueError:
+            raise self._error('GET', INTERNAL, 'a stored secret_key could not be decrypted') from None
+
+    def update_registry_full(self, registry_id, doc):
+        """The internal whole-document PUT: every key omitted from ``doc`` is wiped on the server."""
+        return self.request('PUT', '%s/%s' % (INTERNAL, check_registry_id(registry_id)), doc)
 
     def delete_registry(self, registry_id):
         """The internal route: the OpenAPI has no delete (§6). Deleting an absent id succeeds."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError, client_from_module
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
-    ConflictError, InputError, check_list, describe, diff_view, differences, filter_registries, find_matches,
-    plan_all, validate, view)
+    REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, InputError, check_list, describe, differences,
+    filter_registries, find_matches, from_internal, internal_doc, needs_details, plan_all, same_detail, validate,
+    view)
 
 SECRET_OPTIONS = ('access_key', 'secret_key')
 
@@ -29,6 +30,8 @@ REGISTRY_OPTIONS = dict(
     secret_key=dict(type='str', no_log=True),
     enable_tls=dict(type='bool'),
     tls_cert=dict(type='str'),
+    update_secrets=dict(type='str', default='compare', choices=['compare', 'on_create']),
+    projects=dict(type='list', elements='str'),
 )
 
 
@@ -40,12 +43,25 @@ class TaskError(Exception):
         self.result = result
 
 
-def _list(client, subject, when, changed=False):
-    """List the registries, naming what the task is about if that fails."""
-    try:
-        return client.list_registries()
-    except ZadigAPIError as exc:
-        raise TaskError('%s %s: %s' % (when, subject, exc), changed=changed, **exc.as_result()) from None
+class Reader:
+    """Reads the registries: the OpenAPI list, or with ``details`` the internal list with credentials (§13)."""
+
+    def __init__(self, client, details=False):
+        self.client = client
+        self.details = details
+
+    def __call__(self, subject, when, changed=False):
+        try:
+            if self.details:
+                return [from_internal(doc) for doc in self.client.list_registries_full()]
+            return self.client.list_registries()
+        except ZadigAPIError as exc:
+            hint = ''
+            if self.details and exc.status in (401, 403):
+                hint = ' (comparing stored credentials, TLS settings or projects reads them through an admin-only ' \
+                       'route; update_secrets: on_create skips that for credentials)'
+            raise TaskError('%s %s: %s%s' % (when, subject, exc, hint), changed=changed,
+                            **exc.as_result()) from None
 
 
 def _locate(registry_plan, before, now):
@@ -62,19 +78,40 @@ def _took_effect(registry_plan, observed):
         return observed is not None
     if registry_plan.action == 'delete':
         return observed is None
-    return observed is not None and bool(differences(registry_plan.before, observed))
+    if observed is None:
+        return False
+    details = observed.get('details') or {}
+    return bool(differences(registry_plan.before, observed)) or any(
+        field in details and not same_detail(field, registry_plan.before['details'][field], details[field])
+        for field in registry_plan.changes)
 
 
 def _send(client, registry_plan):
     if registry_plan.action == 'create':
         client.create_registry(registry_plan.body)
+    elif registry_plan.action == 'update' and registry_plan.write == 'internal':
+        client.update_registry_full(registry_plan.registry_id, registry_plan.body)
     elif registry_plan.action == 'update':
         client.update_registry(registry_plan.registry_id, registry_plan.body)
     else:
         client.delete_registry(registry_plan.registry_id)
 
 
-def _write(client, registry_plan, before):
+def _set_projects(client, read, registry_plan, before):
+    """After a create: the OpenAPI cannot set projects, so the internal PUT sets them on the new registry."""
+    name = describe(registry_plan.desired)
+    created = _locate(registry_plan, before, read(name, 'created, then could not read back', changed=True))
+    if created is None:
+        raise TaskError('Zadig answered success but %s is not in its list of registries' % name, changed=False)
+    try:
+        client.update_registry_full(created['registry_id'], internal_doc(created['doc'], view(created),
+                                                                         registry_plan.changes))
+    except ZadigAPIError as exc:
+        raise TaskError('created %s but could not set its projects: %s' % (name, exc), changed=True,
+                        registry=view(created), **exc.as_result()) from None
+
+
+def _write(client, read, registry_plan, before):
     """Send the write; after a 5xx or no answer, re-list first and retry only a transient failure that left no trace."""
     name = describe(registry_plan.before or registry_plan.desired)
     for attempt in (1, 2):
@@ -85,8 +122,8 @@ def _write(client, registry_plan, before):
             if not exc.maybe_applied:
                 raise TaskError('could not %s %s: %s' % (registry_plan.action, name, exc), changed=False,
                                 **exc.as_result()) from None
-            now = _list(client, name, 'the %s failed (%s); check Zadig before rerunning: could not read back'
-                        % (registry_plan.action, exc))
+            now = read(name, 'the %s failed (%s); check Zadig before rerunning: could not read back'
+                       % (registry_plan.action, exc))
             observed = _locate(registry_plan, before, now)
             if _took_effect(registry_plan, observed):
                 raise TaskError('Zadig saved the %s of %s, then failed: %s. Nothing was sent again; "registry" shows '
@@ -131,37 +168,59 @@ def _verify(registry_plan, observed, expected, warnings):
                             'a default; make another registry the default (is_default: true on it) instead')
             continue
         problems.append('%s is %r on the server, not %r' % (field, have, want))
+    details = observed.get('details')
+    for field, want in (registry_plan.desired.get('compared') or {}).items():
+        if details is not None and not same_detail(field, details[field], want):
+            problems.append('%s is not what was asked' % field if field in SECRET_FIELDS else
+                            '%s is %r on the server, not %r' % (field, details[field], want))
     if problems:
         raise TaskError('Zadig did not apply the %s of %s: %s' % (registry_plan.action, name, '; '.join(problems)),
                         changed=True, registry=view(observed))
-    return view(observed)
+    return observed
+
+
+def _reencodes(plans):
+    """Updates the OpenAPI would make on swr or ecr registries, which re-save their credentials decoded (§10.5)."""
+    return any(p.action == 'update' and p.write == 'openapi' and p.before['provider'] in REENCODED_ON_UPDATE
+               and p.desired.get('update_secrets') == 'compare' for p in plans)
 
 
 def apply_plans(client, entries, subject, purge=False, check_mode=False):
     """Validate every entry, read once, plan all, write what differs, read back once and verify.
 
-    Returns the plans in the order they were carried out (``observed`` set on
-    each one that wrote) and the warnings.
+    Reads through the internal route only when an entry compares credentials,
+    TLS or projects, or an swr/ecr update needs the whole document. Returns the
+    plans in the order they were carried out (``observed`` set on each one that
+    wrote) and the warnings.
     """
     desired_list = [validate(entry) for entry in entries]
     check_list(desired_list)
     for entry in entries:
         client.add_secrets(*(entry.get(key) for key in SECRET_OPTIONS))
-    before = _list(client, subject, 'could not read the registries to manage')
+    read = Reader(client, details=any(needs_details(d) for d in desired_list))
+    before = read(subject, 'could not read the registries to manage')
     plans, predicted = plan_all(before, desired_list, purge)
+    if not read.details and _reencodes(plans):
+        read = Reader(client, details=True)
+        before = read(subject, 'could not read the registries to manage')
+        plans, predicted = plan_all(before, desired_list, purge)
     warnings = [warning for registry_plan in plans for warning in registry_plan.warnings]
     writes = [registry_plan for registry_plan in plans if registry_plan.changed]
     if check_mode or not writes:
         return plans, warnings
+    if any(p.write == 'internal' or (p.action == 'create' and p.changes) for p in writes):
+        read = Reader(client, details=True)
     for done, registry_plan in enumerate(writes):
         try:
-            _write(client, registry_plan, before)
+            _write(client, read, registry_plan, before)
+            if registry_plan.action == 'create' and registry_plan.changes:
+                _set_projects(client, read, registry_plan, before)
         except TaskError as exc:
             if done:
                 exc.result['changed'] = True
                 exc.args = ('%s (after %d earlier change(s) of this task were saved)' % (exc, done),)
             raise
-    now = _list(client, subject, 'Zadig accepted the changes but could not read back', changed=True)
+    now = read(subject, 'Zadig accepted the changes but could not read back', changed=True)
     for registry_plan in writes:
         registry_plan.observed = _verify(registry_plan, _locate(registry_plan, before, now),
                                          _expected(registry_plan, predicted), warnings)
@@ -175,9 +234,9 @@ def ensure_registry(client, params, check_mode=False, diff=False):
     registry_plan = plans[0]
     result = registry_plan.result(diff)
     if registry_plan.observed is not None:
-        result['registry'] = registry_plan.observed
+        result['registry'] = view(registry_plan.observed) if registry_plan.observed else {}
         if diff:
-            result['diff']['after'] = diff_view(registry_plan.observed)
+            result['diff'] = registry_plan.diff(registry_plan.observed)
     result['warnings'] = warnings
     return result
 
@@ -190,7 +249,7 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
     for registry_plan in listed:
         entry = registry_plan.result()
         if registry_plan.observed is not None:
-            entry['registry'] = registry_plan.observed
+            entry['registry'] = view(registry_plan.observed) if registry_plan.observed else {}
         entry['action'] = registry_plan.action
         results.append(entry)
     result = {
@@ -200,9 +259,8 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
         'warnings': warnings,
     }
     if diff:
-        result['diff'] = [{'before_header': describe(p.before or p.desired), 'after_header': describe(
-            p.before or p.desired), 'before': diff_view(p.before), 'after': diff_view(p.after)}
-            for p in plans if p.changed]
+        result['diff'] = [dict(p.diff(p.after), before_header=describe(p.before or p.desired),
+                               after_header=describe(p.before or p.desired)) for p in plans if p.changed]
     return result
 
 
@@ -211,7 +269,10 @@ def registry_info(client, params):
     registry_id = params.get('registry_id')
     if registry_id is not None:
         validate({'registry_id': registry_id, 'state': 'absent'})
-    registries = client.list_registries()
+    if params.get('details'):
+        registries = [from_internal(doc) for doc in client.list_registries_full()]
+    else:
+        registries = client.list_registries()
     if registry_id is not None:
         registries = [r for r in registries if r.get('registry_id') == registry_id]
         if not registries:

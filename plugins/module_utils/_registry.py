@@ -15,6 +15,9 @@ PROVIDERS = ('acr', 'tcr', 'swr', 'ecr', 'dockerhub', 'harbor', 'native')
 REGION_REQUIRED = ('ecr', 'swr')
 REENCODED_ON_UPDATE = ('ecr', 'swr')
 FIELDS = ('address', 'provider', 'region', 'namespace', 'is_default')
+DETAIL_FIELDS = ('access_key', 'secret_key', 'enable_tls', 'tls_cert', 'projects')
+SECRET_FIELDS = ('access_key', 'secret_key')
+MASK = '********'
 REGISTRY_ID = re.compile(r'^[0-9a-f]{24}$')
 _ADDRESS = re.compile(r'^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#@\s]*)(?P<rest>.*)$', re.S)
 _HOST = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*'
@@ -60,6 +63,52 @@ def view(registry):
     }
 
 
+def from_internal(doc):
+    """A registry of the internal list (§13) in the OpenAPI shape, with its ``details`` and whole ``doc``."""
+    settings = doc.get('advanced_setting') or {}
+    registry = {
+        'registry_id': doc.get('id'), 'address': doc.get('reg_addr') or '', 'provider': doc.get('reg_provider') or '',
+        'region': doc.get('region') or '', 'namespace': doc.get('namespace') or '',
+        'is_default': bool(doc.get('is_default')),
+    }
+    registry['details'] = {
+        'access_key': doc.get('access_key') or '', 'secret_key': doc.get('secret_key') or '',
+        'enable_tls': bool(settings.get('enable_tls')), 'tls_cert': settings.get('tls_cert') or '',
+        'projects': doc.get('projects') or [],
+    }
+    registry['doc'] = doc
+    return registry
+
+
+def same_detail(field, have, want):
+    """Compare one credential, TLS or projects setting the way Zadig uses it."""
+    if field == 'projects':
+        return sorted(set(have or [])) == sorted(set(want or []))
+    if field == 'tls_cert':
+        return (have or '').strip() == (want or '').strip()
+    if field == 'enable_tls':
+        return bool(have) == bool(want)
+    return (have or '') == (want or '')
+
+
+def internal_doc(doc, after, changes):
+    """The whole internal document for the PUT that replaces it: everything read, with only ``after`` and
+    ``changes`` applied, so nothing the task does not name is wiped."""
+    new = {key: value for key, value in doc.items() if key not in ('update_time', 'update_by')}
+    new.update(reg_addr=after['address'], reg_provider=after['provider'], namespace=after['namespace'],
+               region=after['region'], is_default=after['is_default'])
+    for field in ('access_key', 'secret_key', 'projects'):
+        if field in changes:
+            new[field] = changes[field]
+    if 'enable_tls' in changes or 'tls_cert' in changes:
+        settings = dict(doc.get('advanced_setting') or {'enable_tls': False, 'tls_cert': ''}, modified=True)
+        for field in ('enable_tls', 'tls_cert'):
+            if field in changes:
+                settings[field] = changes[field]
+        new['advanced_setting'] = settings
+    return new
+
+
 def comparable(registry):
     """The fields a task can set, in the form they are compared in; diff and ``changed`` come from this."""
     return {
@@ -71,12 +120,23 @@ def comparable(registry):
     }
 
 
-def diff_view(registry):
-    """What ``--diff`` shows of a registry: the settable fields as stored, never an id or a secret."""
+def diff_view(registry, named=(), changed=()):
+    """What ``--diff`` shows of a registry: the settable fields as stored, never an id or a secret.
+
+    Credential, TLS and project settings appear when the task names them; a
+    secret shows only as masked, and as "changed" on the side after a change.
+    """
     if not registry:
         return {}
     shown = view(registry)
-    return {field: shown[field] for field in FIELDS}
+    result = {field: shown[field] for field in FIELDS}
+    details = registry.get('details') or {}
+    for field in named:
+        if field in SECRET_FIELDS:
+            result[field] = MASK + (' (changed)' if field in changed else '')
+        elif field in details:
+            result[field] = details[field]
+    return result
 
 
 def describe(desired):
@@ -175,6 +235,18 @@ def validate(params):
             raise InputError('tls_cert is only used with enable_tls: true')
         if params.get('tls_cert') and '-----BEGIN ' not in params['tls_cert']:
             raise InputError('tls_cert must be PEM text (-----BEGIN CERTIFICATE----- ...)')
+    projects = params.get('projects')
+    if projects is not None and (not isinstance(projects, list) or any(
+            not isinstance(p, str) or not p.strip() or _CONTROL.search(p) for p in projects)):
+        raise InputError("projects must be a list of Zadig project names, or ['<all_projects>'] for all")
+    update_secrets = params.get('update_secrets') or 'compare'
+    if update_secrets not in ('compare', 'on_create'):
+        raise InputError('update_secrets must be compare or on_create, got %r' % update_secrets)
+    credentials = {key: params.get(key) for key in ('access_key', 'secret_key', 'enable_tls', 'tls_cert')
+                   if params.get(key) is not None}
+    compared = dict(credentials) if update_secrets == 'compare' else {}
+    if projects is not None:
+        compared['projects'] = [p.strip() for p in projects]
     return {
         'state': state,
         'registry_id': registry_id,
@@ -183,9 +255,16 @@ def validate(params):
         'provider': provider,
         'region': region or None,
         'is_default': params.get('is_default'),
-        'credentials': {key: params.get(key) for key in ('access_key', 'secret_key', 'enable_tls', 'tls_cert')
-                        if params.get(key) is not None},
+        'credentials': credentials,
+        'update_secrets': update_secrets,
+        'projects': compared.get('projects'),
+        'compared': compared if state == 'present' else {},
     }
+
+
+def needs_details(desired):
+    """Whether planning this task needs the stored credentials, TLS and projects (the internal read)."""
+    return bool(desired.get('compared'))
 
 
 # ---- matching and planning --------------------------------------------------------------------------------------
@@ -221,7 +300,7 @@ class Plan:
     """
 
     def __init__(self, action, desired, before=None, after=None, body=None, previous_default=None,
-                 new_default=None, warnings=None):
+                 new_default=None, warnings=None, changes=None, write='openapi', secrets=None):
         self.action = action
         self.desired = desired
         self.before = before
@@ -232,6 +311,9 @@ class Plan:
         self.warnings = warnings or []
         self.index = 0
         self.observed = None
+        self.changes = changes or {}
+        self.write = write
+        self.secrets = secrets or {}
 
     @property
     def changed(self):
@@ -246,9 +328,17 @@ class Plan:
         result = {'changed': self.changed, 'registry': view(self.after) if self.after else {}}
         if self.previous_default:
             result['previous_default'] = self.previous_default
+        if self.secrets:
+            result['secrets'] = dict(self.secrets)
         if diff:
-            result['diff'] = {'before': diff_view(self.before), 'after': diff_view(self.after)}
+            result['diff'] = self.diff(self.after)
         return result
+
+    def diff(self, after):
+        """before/after for --diff; ``after`` is the plan's, or the registry as read back after a real run."""
+        named = tuple(self.desired.get('compared') or ())
+        changed = [field for field, state in self.secrets.items() if state == 'changed']
+        return {'before': diff_view(self.before, named), 'after': diff_view(after, named, changed)}
 
 
 def plan(registries, desired):
@@ -298,16 +388,42 @@ def _plan_create(registries, desired):
     }
     body = {field: after[field] for field in FIELDS}
     body.update(desired.get('credentials') or {})
+    credentials = desired.get('credentials') or {}
+    after['details'] = {
+        'access_key': credentials.get('access_key') or '', 'secret_key': credentials.get('secret_key') or '',
+        'enable_tls': bool(credentials.get('enable_tls')), 'tls_cert': credentials.get('tls_cert') or '',
+        'projects': desired.get('projects') or [],
+    }
+    secrets = {field: 'changed' for field in SECRET_FIELDS if field in credentials}
+    changes = {'projects': desired['projects']} if desired.get('projects') else {}
     previous = _defaults_other_than(registries, None) if is_default else []
     return Plan('create', desired, before=None, after=after, body=body,
-                previous_default=previous[0] if previous else None)
+                previous_default=previous[0] if previous else None, changes=changes, secrets=secrets)
+
+
+def _compare_details(desired, known):
+    """The settings the task names that differ from the stored ones, and "changed"/"unchanged" per secret."""
+    changes, secrets = {}, {}
+    for field, want in (desired.get('compared') or {}).items():
+        same = same_detail(field, known[field], want)
+        if field in SECRET_FIELDS:
+            secrets[field] = 'unchanged' if same else 'changed'
+        if not same:
+            changes[field] = want
+    return changes, secrets
 
 
 def _plan_update(registries, desired, existing):
     before = view(existing)
+    known = existing.get('details')
+    if known is not None:
+        before['details'] = known
     after = dict(before)
     current = comparable(existing)
     warnings = []
+    changes, secrets = _compare_details(desired, known) if desired.get('compared') else ({}, {})
+    if changes:
+        after['details'] = dict(known, **changes)
     if desired.get('address') and desired['address'] != current['address']:
         after['address'] = desired['address']
     for field in ('provider', 'namespace', 'region'):
@@ -315,8 +431,8 @@ def _plan_update(registries, desired, existing):
             after[field] = desired[field]
     if desired.get('is_default') is not None:
         after['is_default'] = bool(desired['is_default'])
-    if comparable(after) == current:
-        return Plan('none', desired, before=before, after=before)
+    if comparable(after) == current and not changes:
+        return Plan('none', desired, before=before, after=before, secrets=secrets)
     after['namespace'] = after['namespace'].strip()
     if not after['provider']:
         raise InputError('provider is required to update %s: it has none on the server, and Zadig refuses to save '
@@ -332,10 +448,14 @@ def _plan_update(registries, desired, existing):
         warnings.append('is_default: false on %s, the default registry, leaves Zadig with no default registry '
                         '(recent Zadig builds refuse it; to move the default, set is_default: true on another '
                         'registry instead)' % describe(before))
+    if known is not None and (changes or before['provider'] in REENCODED_ON_UPDATE):
+        return Plan('update', desired, before=before, after=after, previous_default=previous, warnings=warnings,
+                    body=internal_doc(existing['doc'], after, changes), changes=changes, write='internal',
+                    secrets=secrets)
     if before['provider'] in REENCODED_ON_UPDATE:
         warnings.append("%s is an %s registry: Zadig's OpenAPI update re-saves its stored credentials in decoded "
-                        "form; check its credentials in Zadig after this change" % (describe(before),
-                                                                                    before['provider']))
+                        "form; check its credentials in Zadig after this change (update_secrets: compare avoids "
+                        "this)" % (describe(before), before['provider']))
     body = {field: after[field] for field in FIELDS}
     return Plan('update', desired, before=before, after=after, body=body, previous_default=previous,
                 warnings=warnings)
@@ -416,7 +536,10 @@ def differences(expected, actual):
 
 
 def filter_registries(registries, address=None, namespace=None, provider=None, is_default=None):
-    """The info module's filters; address compared after normalisation, namespace after trimming."""
+    """The info module's filters; address compared after normalisation, namespace after trimming.
+
+    Registries read with their details gain enable_tls, tls_cert and projects, never a secret.
+    """
     result = []
     for registry in registries:
         current = comparable(registry)
@@ -428,5 +551,8 @@ def filter_registries(registries, address=None, namespace=None, provider=None, i
             continue
         if is_default is not None and current['is_default'] != is_default:
             continue
-        result.append(view(registry))
+        shown = view(registry)
+        if registry.get('details') is not None:
+            shown.update({field: registry['details'][field] for field in ('enable_tls', 'tls_cert', 'projects')})
+        result.append(shown)
     return result

@@ -56,17 +56,26 @@ options:
         description: Whether this is Zadig's default registry; at most one entry may say V(true).
         type: bool
       access_key:
-        description: User name or access key, applied when the registry is created.
+        description: User name or access key, compared or set as O(registries[].update_secrets) says.
         type: str
       secret_key:
-        description: Password or secret key, applied when the registry is created.
+        description: Password or secret key, compared or set as O(registries[].update_secrets) says.
         type: str
       enable_tls:
-        description: Whether Zadig verifies the registry's TLS certificate, applied when the registry is created.
+        description: Whether Zadig verifies the registry's TLS certificate.
         type: bool
       tls_cert:
         description: PEM certificate of the registry's CA; only with O(registries[].enable_tls=true).
         type: str
+      update_secrets:
+        description: V(compare) or V(on_create), as for M(zadig.core.zadig_registry).
+        type: str
+        choices: [compare, on_create]
+        default: compare
+      projects:
+        description: The Zadig projects that may use the registry; omitted, they stay as they are.
+        type: list
+        elements: str
   purge:
     description:
       - Delete every registry on the server that O(registries) does not name. Only when V(true).

@@ -74,8 +74,9 @@ options:
   access_key:
     description:
       - User name or access key of the registry.
-      - Applied when the registry is created; Zadig's OpenAPI neither returns nor updates credentials,
-        so they are not compared or changed on an existing registry.
+      - With O(update_secrets=compare), compared with the stored value and updated when it differs; with
+        O(update_secrets=on_create), set when the registry is created only.
+      - Never shown in results or diffs; the result's RV(secrets) says whether it changed.
     type: str
   secret_key:
     description:
@@ -85,13 +86,33 @@ options:
     description:
       - Whether Zadig's Docker-in-Docker builder verifies the registry's TLS certificate. When V(false), Zadig adds
         the registry to its insecure registries.
-      - Applied when the registry is created, like O(access_key).
+      - Compared and updated like O(access_key); omitted, the stored setting stays.
     type: bool
   tls_cert:
     description:
       - PEM certificate of the CA that signed the registry's certificate. Only with O(enable_tls=true).
-      - Applied when the registry is created, like O(access_key).
+      - Compared (ignoring surrounding white space) and updated like O(access_key).
     type: str
+  update_secrets:
+    description:
+      - How O(access_key), O(secret_key), O(enable_tls) and O(tls_cert) are handled for an existing registry.
+      - V(compare) reads the stored values back through Zadig's internal registry route (an RSA-wrapped AES key
+        keeps the secret encrypted on the wire) and updates only what differs. It needs a system administrator's
+        token and the C(cryptography) Python library, and costs one extra request.
+      - V(on_create) sets them when the registry is created and never touches them afterwards, with no
+        internal call.
+      - With V(compare), an update of an V(swr) or V(ecr) registry goes through the internal route too, which
+        avoids the OpenAPI's re-saving of their credentials in decoded form.
+    type: str
+    choices: [compare, on_create]
+    default: compare
+  projects:
+    description:
+      - The Zadig projects that may use the registry; V(['<all_projects>']) for all. Compared as a set.
+      - Omitted, the registry's projects stay as they are. Zadig's OpenAPI cannot set projects, so the module
+        reads and writes them through Zadig's internal registry route (administrator token, C(cryptography)).
+    type: list
+    elements: str
 extends_documentation_fragment:
   - zadig.core.zadig
   - zadig.core.zadig.actiongroup
@@ -103,10 +124,12 @@ attributes:
     description: Shows the registry's fields before and after; secrets are never shown.
     support: full
 notes:
-  - Registries created here get no Zadig projects (Zadig's OpenAPI cannot set them), so project-scoped lists in
-    Zadig do not show them until projects are set in Zadig's UI.
-  - Updating an V(swr) or V(ecr) registry through Zadig's OpenAPI makes the server re-save its stored credentials in
-    decoded form; the module warns when it does so.
+  - A registry created without O(projects) gets none, so project-scoped lists in Zadig do not show it; set
+    O(projects) (for example V(['<all_projects>'])) to make it visible.
+  - Writes of credentials, TLS settings or projects replace Zadig's whole internal document; the module sends back
+    every field it read, with only the intended ones changed, so nothing is wiped.
+  - With O(update_secrets=on_create), updating an V(swr) or V(ecr) registry goes through Zadig's OpenAPI, which
+    makes the server re-save its stored credentials in decoded form; the module warns when it does so.
   - In check mode, the RV(registry.registry_id) of a registry that would be created is V(null).
 seealso:
   - module: zadig.core.zadig_registry_info
@@ -131,6 +154,7 @@ EXAMPLES = r'''
         access_key: robot$ci
         secret_key: "{{ vault_harbor_robot_secret }}"
         enable_tls: true
+        projects: ['<all_projects>']
 
     - name: Keep an ECR registry (no namespace needed)
       zadig.core.zadig_registry:
@@ -191,6 +215,13 @@ registry:
       description: Whether it is Zadig's default registry.
       type: bool
       sample: true
+secrets:
+  description:
+    - For each of O(access_key) and O(secret_key) the task compared or set, V(changed) or V(unchanged).
+      Never the values.
+  returned: when the task names a secret and O(update_secrets=compare), or creates the registry
+  type: dict
+  sample: {access_key: unchanged, secret_key: changed}
 previous_default:
   description: The registry that was the default before this task made O(is_default=true) take it.
   returned: when the task moves the default registry

@@ -12,7 +12,7 @@ short_description: List the image registries of a Zadig server
 version_added: 0.1.0
 description:
   - Returns the image registries of a L(Zadig,https://koderover.com/) server, optionally filtered.
-  - Makes exactly one request, the registry list, which any valid token may read.
+  - Makes exactly one request, the registry list, which any valid token may read (two with O(details=true)).
   - Never changes anything.
 author:
   - zadig.core contributors (@zadig-core)
@@ -36,6 +36,14 @@ options:
   is_default:
     description: Only the default registry (V(true)) or only the others (V(false)).
     type: bool
+  details:
+    description:
+      - Also return RV(registries[].enable_tls), RV(registries[].tls_cert) and RV(registries[].projects), which
+        Zadig's OpenAPI does not expose. Never returns credentials.
+      - Reads through Zadig's internal registry route, which needs a system administrator's token and the
+        C(cryptography) Python library, and costs a second request.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - zadig.core.zadig
   - zadig.core.zadig.actiongroup
@@ -100,6 +108,19 @@ registries:
       description: Whether it is Zadig's default registry.
       type: bool
       sample: true
+    enable_tls:
+      description: Whether Zadig verifies the registry's TLS certificate.
+      type: bool
+      returned: with O(details=true)
+    tls_cert:
+      description: The PEM certificate Zadig trusts for the registry, or an empty string.
+      type: str
+      returned: with O(details=true)
+    projects:
+      description: The Zadig projects that may use the registry; V(['<all_projects>']) for all.
+      type: list
+      elements: str
+      returned: with O(details=true)
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -117,6 +138,7 @@ def main():
             namespace=dict(type='str'),
             provider=dict(type='str'),
             is_default=dict(type='bool'),
+            details=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )

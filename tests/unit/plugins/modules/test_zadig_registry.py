@@ -80,7 +80,8 @@ def test_create_is_list_post_relist_and_returns_the_new_id(monkeypatch):
     body = {'address': 'https://harbor.example.com', 'provider': 'harbor', 'namespace': 'platform', 'region': '',
             'is_default': False, 'access_key': 'robot', 'secret_key': 'pa55-word', 'enable_tls': True}
     result, failed, session = run(monkeypatch, dict(TASK, address='https://Harbor.example.com/', access_key='robot',
-                                                    secret_key='pa55-word', enable_tls=True), [
+                                                    secret_key='pa55-word', enable_tls=True,
+                                                    update_secrets='on_create'), [
         Call('GET', OPENAPI, answer=[OTHER]),
         Call('POST', OPENAPI, answer=OK, body=body),
         Call('GET', OPENAPI, answer=[OTHER, created]),
@@ -198,9 +199,10 @@ def test_server_ignoring_a_field_fails_and_says_which(monkeypatch):
 
 
 @pytest.mark.parametrize('provider, region', [('swr', 'cn-north-4'), ('ecr', 'eu-west-1')])
-def test_update_of_swr_or_ecr_warns_about_credential_reencoding(monkeypatch, provider, region):
+def test_update_of_swr_or_ecr_with_on_create_warns_about_credential_reencoding(monkeypatch, provider, region):
     stored = reg(ID_A, provider=provider, region=region, namespace='ns' if provider == 'swr' else '')
-    args = {'registry_id': ID_A, 'is_default': True, 'provider': provider, 'region': region}
+    args = {'registry_id': ID_A, 'is_default': True, 'provider': provider, 'region': region,
+            'update_secrets': 'on_create'}
     result, _failed, _session = run(monkeypatch, args, [
         Call('GET', OPENAPI, answer=[stored]), Call('PUT', OPENAPI + '/' + ID_A, answer=OK),
         Call('GET', OPENAPI, answer=[dict(stored, is_default=True)])])
@@ -433,7 +435,8 @@ def test_bad_input_is_refused_before_any_request(monkeypatch, args, message):
 
 def test_secrets_never_appear_in_results_or_errors(monkeypatch):
     echo = 'bad value robot-AK and pa55-SK-secret'
-    result, failed, _session = run(monkeypatch, dict(TASK, access_key='robot-AK', secret_key='pa55-SK-secret'), [
+    result, failed, _session = run(monkeypatch, dict(TASK, access_key='robot-AK', secret_key='pa55-SK-secret',
+                                                     update_secrets='on_create'), [
         Call('GET', OPENAPI, answer=[]),
         Call('POST', OPENAPI, 500, answer={'code': 500, 'description': echo, 'message': 'Internal Error: '}),
         Call('GET', OPENAPI, answer=[])])
