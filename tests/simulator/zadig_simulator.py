@@ -444,6 +444,19 @@ class Simulator:
     def first_default(self):
         return next((d for d in self.registries if d['is_default']), None)
 
+    def update_default(self, origin, wanted):
+        """UpdateRegistryNamespace's default rules (§5); returns the flag the registry is saved with.
+
+        v4.1 unsets the previous default (even the registry itself) before saving;
+        main unsets it only for another registry, and never lets the default go.
+        """
+        current = self.first_default()
+        if wanted:
+            if current and (self.mode == 'v4.1' or current is not origin):
+                current['is_default'] = False
+            return True
+        return self.mode == 'main' and origin['is_default']
+
     def dind_sync(self):
         """SyncDinDForRegistries: PrepareDinD panics on an address with no ``//`` (§9)."""
         for doc in self.registries:
@@ -521,12 +534,7 @@ class Simulator:
             return http_error(7050, LICENSE_MESSAGE)
         if new['namespace'] == '':
             new['namespace'] = origin['namespace']
-        current = self.first_default()
-        if new['is_default']:
-            if current and (self.mode == 'v4.1' or current is not origin):
-                current['is_default'] = False
-        elif self.mode == 'main' and origin['is_default']:
-            new['is_default'] = True
+        new['is_default'] = self.update_default(origin, new['is_default'])
         if not HEX24.match(registry_id):
             return internal_error('RegistryNamespace.Update error: ' + BAD_OBJECT_ID)
         new['update_time'] = int(time.time())
@@ -610,13 +618,7 @@ class Simulator:
         namespace = req['namespace'].strip()
         if namespace == '' and req['reg_provider'] != 'ecr':
             return invalid_param('empty namespace')
-        current = self.first_default()
-        is_default = req['is_default']
-        if is_default:
-            if current and (self.mode == 'v4.1' or current is not origin):
-                current['is_default'] = False
-        elif self.mode == 'main' and origin['is_default']:
-            is_default = True
+        is_default = self.update_default(origin, req['is_default'])
         settings = req['advanced_setting']
         new = {
             'id': origin['id'], 'reg_addr': req['reg_addr'], 'reg_type': req['reg_type'],
@@ -700,6 +702,10 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'zadig-simulator'
     sys_version = ''
+    # Headers and body go out in one write with TCP_NODELAY, as Go's server does; small separate writes on a
+    # kept-alive connection would add ~40 ms of delayed-ACK wait to every answer.
+    disable_nagle_algorithm = True
+    wbufsize = -1
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         if self.server.verbose:
