@@ -26,21 +26,6 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-try:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
-    try:
-        from cryptography.hazmat.decrepit.ciphers.modes import CFB
-    except ImportError:  # cryptography < 47
-        from cryptography.hazmat.primitives.ciphers.modes import CFB
-except ImportError:
-    HAS_CRYPTOGRAPHY = False
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_CRYPTOGRAPHY = True
-    CRYPTOGRAPHY_IMPORT_ERROR = None
-
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 OPENAPI = '/openapi/system/registry'
@@ -49,6 +34,7 @@ PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
 REGISTRY_ID = re.compile(r'^[0-9a-f]{24}$')
 RETRY_STATUSES = (502, 503, 504)
 MASK = '********'
+_CRYPTOGRAPHY = {}
 
 CONNECTION_ARGUMENT_SPEC = dict(
     zadig_url=dict(type='str', required=True, fallback=(env_fallback, ['ZADIG_URL'])),
@@ -241,19 +227,17 @@ class ZadigClient:
 
         The AES key is made and wrapped once per client, so a read-back costs one request.
         """
-        if not HAS_CRYPTOGRAPHY:
-            raise ZadigAPIError(missing_required_lib('cryptography') + ' (needed to compare stored credentials; '
-                                'update_secrets: on_create does without)')
+        crypto = _cryptography()
         if self._wrapped_key is None:
             body = self.request('GET', PUBLIC_KEY)
             try:
-                public = serialization.load_pem_public_key(body['publicKey'].encode())
+                public = crypto['serialization'].load_pem_public_key(body['publicKey'].encode())
             except (KeyError, TypeError, ValueError) as exc:
                 raise self._error('GET', PUBLIC_KEY, 'the answer holds no usable RSA public key (%s)'
                                   % type(exc).__name__) from None
             alphabet = string.ascii_letters + string.digits
             self._aes_key = ''.join(secure_choice(alphabet) for dummy in range(32)).encode()
-            self._wrapped_key = base64.b64encode(public.encrypt(self._aes_key, padding.PKCS1v15())).decode()
+            self._wrapped_key = base64.b64encode(public.encrypt(self._aes_key, crypto['padding'].PKCS1v15())).decode()
         docs = self.request('GET', INTERNAL, params={'encryptedKey': self._wrapped_key})
         if not isinstance(docs, list):
             raise self._error('GET', INTERNAL, 'expected a JSON list of registries, got %s' % type(docs).__name__)
@@ -268,7 +252,9 @@ class ZadigClient:
             return ''
         try:
             raw = bytes.fromhex(value)
-            decryptor = Cipher(algorithms.AES(self._aes_key), CFB(raw[:16])).decryptor()
+            crypto = _cryptography()
+            cipher = crypto['Cipher'](crypto['algorithms'].AES(self._aes_key), crypto['CFB'](raw[:16]))
+            decryptor = cipher.decryptor()
             return (decryptor.update(raw[16:]) + decryptor.finalize()).decode('utf-8')
         except ValueError:
             raise self._error('GET', INTERNAL, 'a stored secret_key could not be decrypted') from None
@@ -280,6 +266,28 @@ class ZadigClient:
     def delete_registry(self, registry_id):
         """The internal route: the OpenAPI has no delete (§6). Deleting an absent id succeeds."""
         return self.request('DELETE', '%s/%s' % (INTERNAL, check_registry_id(registry_id)))
+
+
+def _cryptography():
+    """Import cryptography on first use: only credential comparison needs it, and it costs ~40 ms per module run."""
+    if not _CRYPTOGRAPHY:
+        try:
+            from cryptography.hazmat.primitives import serialization  # pylint: disable=import-outside-toplevel
+            from cryptography.hazmat.primitives.asymmetric import padding  # pylint: disable=import-outside-toplevel
+            from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # pylint: disable=import-outside-toplevel
+            try:
+                from cryptography.hazmat.decrepit.ciphers.modes import CFB  # pylint: disable=import-outside-toplevel
+            except ImportError:  # cryptography < 47
+                from cryptography.hazmat.primitives.ciphers.modes import CFB  # pylint: disable=import-outside-toplevel
+        except ImportError:
+            _CRYPTOGRAPHY['error'] = traceback.format_exc()
+        else:
+            _CRYPTOGRAPHY.update(serialization=serialization, padding=padding, Cipher=Cipher, algorithms=algorithms,
+                                 CFB=CFB)
+    if 'error' in _CRYPTOGRAPHY:
+        raise ZadigAPIError(missing_required_lib('cryptography') + ' (needed to compare stored credentials; '
+                            'update_secrets: on_create does without)')
+    return _CRYPTOGRAPHY
 
 
 def _causes(exc):

@@ -169,7 +169,7 @@ def test_a_non_admin_token_fails_clearly(monkeypatch, sim):
 
 def test_missing_cryptography_is_a_clear_failure(monkeypatch, sim):
     seed(sim)
-    monkeypatch.setattr(_api, 'HAS_CRYPTOGRAPHY', False)
+    monkeypatch.setattr(_api, '_CRYPTOGRAPHY', {'error': 'ImportError: No module named cryptography'})
     result, failed, log = run(monkeypatch, sim, dict(TASK, secret_key='SK-old-2'))
     assert failed and 'cryptography' in result['msg'] and log == []
 
