@@ -57,7 +57,7 @@ class Reader:
             return self.client.list_registries()
         except ZadigAPIError as exc:
             hint = ''
-            if self.details and exc.status in (401, 403):
+            if self.details and exc.status == 403:
                 hint = ' (comparing stored credentials, TLS settings or projects reads them through an admin-only ' \
                        'route; update_secrets: on_create skips that for credentials)'
             raise TaskError('%s %s: %s%s' % (when, subject, exc, hint), changed=changed,
