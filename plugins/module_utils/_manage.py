@@ -185,7 +185,7 @@ def _reencodes(plans):
                and p.desired.get('update_secrets') == 'compare' for p in plans)
 
 
-def apply_plans(client, entries, subject, purge=False, check_mode=False):
+def apply_plans(client, entries, subject=None, purge=False, check_mode=False):
     """Validate every entry, read once, plan all, write what differs, read back once and verify.
 
     Reads through the internal route only when an entry compares credentials,
@@ -195,6 +195,7 @@ def apply_plans(client, entries, subject, purge=False, check_mode=False):
     """
     desired_list = [validate(entry) for entry in entries]
     check_list(desired_list)
+    subject = subject or describe(desired_list[0])
     for entry in entries:
         client.add_secrets(*(entry.get(key) for key in SECRET_OPTIONS))
     read = Reader(client, details=any(needs_details(d) for d in desired_list))
@@ -229,8 +230,7 @@ def apply_plans(client, entries, subject, purge=False, check_mode=False):
 
 def ensure_registry(client, params, check_mode=False, diff=False):
     """One zadig_registry task: 1 request when nothing changes, 3 when something does (list, write, list)."""
-    desired = validate(params)
-    plans, warnings = apply_plans(client, [params], describe(desired), check_mode=check_mode)
+    plans, warnings = apply_plans(client, [params], check_mode=check_mode)
     registry_plan = plans[0]
     result = registry_plan.result(diff)
     if registry_plan.observed is not None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.zadig.core.plugins.module_utils._api import REGISTRY_ID
+
 PROVIDERS = ('acr', 'tcr', 'swr', 'ecr', 'dockerhub', 'harbor', 'native')
 REGION_REQUIRED = ('ecr', 'swr')
 REENCODED_ON_UPDATE = ('ecr', 'swr')
@@ -18,7 +20,6 @@ FIELDS = ('address', 'provider', 'region', 'namespace', 'is_default')
 DETAIL_FIELDS = ('access_key', 'secret_key', 'enable_tls', 'tls_cert', 'projects')
 SECRET_FIELDS = ('access_key', 'secret_key')
 MASK = '********'
-REGISTRY_ID = re.compile(r'^[0-9a-f]{24}$')
 _ADDRESS = re.compile(r'^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#@\s]*)(?P<rest>.*)$', re.S)
 _HOST = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*'
                    r'|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$')
