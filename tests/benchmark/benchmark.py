@@ -104,7 +104,7 @@ class Simulator:
         port_file = os.path.join(folder, 'port')
         self.process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--port-file', port_file,
                                          '--admin-token', TOKEN], stdout=subprocess.DEVNULL)
-        for _ in range(200):
+        for dummy in range(200):
             if os.path.exists(port_file):
                 break
             time.sleep(0.05)
@@ -156,7 +156,7 @@ def play(playbook, extra_vars, env):
 def measure(sim, runs, prepare, playbook, extra_vars, env):
     """Median wall time over ``runs`` runs, each from the state ``prepare`` sets, and the requests of the last."""
     times = []
-    for _ in range(runs):
+    for dummy in range(runs):
         prepare()
         times.append(play(playbook, extra_vars, env))
     return statistics.median(times), sim.requests()

@@ -25,14 +25,24 @@ def _name(common_name):
 
 
 def _certificate(subject, issuer, key, signing_key, is_ca):
+    """A certificate with the extensions a real CA sets (Python 3.13 verifies X.509 strictly by default)."""
     now = datetime.datetime.now(datetime.timezone.utc)
     builder = (x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(_name(issuer))
                .public_key(key.public_key()).serial_number(x509.random_serial_number())
                .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
-               .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True))
+               .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()),
+                              critical=False)
+               .add_extension(x509.KeyUsage(digital_signature=not is_ca, content_commitment=False,
+                                            key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                            key_cert_sign=is_ca, crl_sign=is_ca, encipher_only=False,
+                                            decipher_only=False), critical=True))
     if not is_ca:
         builder = builder.add_extension(x509.SubjectAlternativeName(
             [x509.DNSName('localhost'), x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), critical=False)
+        builder = builder.add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
+                                        critical=False)
     return builder.sign(signing_key, hashes.SHA256())
 
 
