@@ -231,12 +231,7 @@ def apply_plans(client, entries, subject=None, purge=False, check_mode=False):
 def ensure_registry(client, params, check_mode=False, diff=False):
     """One zadig_registry task: 1 request when nothing changes, 3 when something does (list, write, list)."""
     plans, warnings = apply_plans(client, [params], check_mode=check_mode)
-    registry_plan = plans[0]
-    result = registry_plan.result(diff)
-    if registry_plan.observed is not None:
-        result['registry'] = view(registry_plan.observed) if registry_plan.observed else {}
-        if diff:
-            result['diff'] = registry_plan.diff(registry_plan.observed)
+    result = plans[0].result(diff)
     result['warnings'] = warnings
     return result
 
@@ -248,8 +243,6 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
     results = []
     for registry_plan in listed:
         entry = registry_plan.result()
-        if registry_plan.observed is not None:
-            entry['registry'] = view(registry_plan.observed) if registry_plan.observed else {}
         entry['action'] = registry_plan.action
         results.append(entry)
     result = {
@@ -259,7 +252,7 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
         'warnings': warnings,
     }
     if diff:
-        result['diff'] = [dict(p.diff(p.after), before_header=describe(p.before or p.desired),
+        result['diff'] = [dict(p.diff(), before_header=describe(p.before or p.desired),
                                after_header=describe(p.before or p.desired)) for p in plans if p.changed]
     return result
 

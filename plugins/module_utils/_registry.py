@@ -301,14 +301,13 @@ class Plan:
     """
 
     def __init__(self, action, desired, before=None, after=None, body=None, previous_default=None,
-                 new_default=None, warnings=None, changes=None, write='openapi', secrets=None):
+                 warnings=None, changes=None, write='openapi', secrets=None):
         self.action = action
         self.desired = desired
         self.before = before
         self.after = after
         self.body = body
         self.previous_default = previous_default
-        self.new_default = new_default
         self.warnings = warnings or []
         self.index = 0
         self.observed = None
@@ -324,22 +323,27 @@ class Plan:
     def registry_id(self):
         return (self.before or {}).get('registry_id')
 
+    @property
+    def final(self):
+        """The registry after the task: as read back once a real run wrote (``observed``), else as planned."""
+        return self.observed if self.observed is not None else self.after
+
     def result(self, diff=False):
-        """The module result this plan promises: the same in check mode and in a real run."""
-        result = {'changed': self.changed, 'registry': view(self.after) if self.after else {}}
+        """The module result: check mode reports the plan; a real run, what the server was verified to hold."""
+        result = {'changed': self.changed, 'registry': view(self.final) if self.final else {}}
         if self.previous_default:
             result['previous_default'] = self.previous_default
         if self.secrets:
             result['secrets'] = dict(self.secrets)
         if diff:
-            result['diff'] = self.diff(self.after)
+            result['diff'] = self.diff()
         return result
 
-    def diff(self, after):
-        """before/after for --diff; ``after`` is the plan's, or the registry as read back after a real run."""
+    def diff(self):
+        """before/after for --diff; credential, TLS and project settings appear when the task names them."""
         named = tuple(self.desired.get('compared') or ())
         changed = [field for field, state in self.secrets.items() if state == 'changed']
-        return {'before': diff_view(self.before, named), 'after': diff_view(after, named, changed)}
+        return {'before': diff_view(self.before, named), 'after': diff_view(self.final, named, changed)}
 
 
 def plan(registries, desired):
@@ -360,7 +364,6 @@ def _plan_absent(registries, desired, existing):
     if existing is None:
         return Plan('none', desired)
     warnings = []
-    new_default = None
     if existing.get('is_default'):
         remaining = [r for r in registries if r is not existing]
         if remaining and not any(r.get('is_default') for r in remaining):
@@ -370,7 +373,7 @@ def _plan_absent(registries, desired, existing):
                                              new_default['address']))
         elif not remaining:
             warnings.append('%s was the last registry; Zadig now has none' % describe(brief(existing)))
-    return Plan('delete', desired, before=view(existing), after=None, new_default=new_default, warnings=warnings)
+    return Plan('delete', desired, before=view(existing), after=None, warnings=warnings)
 
 
 def _plan_create(registries, desired):
