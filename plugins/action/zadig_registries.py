@@ -13,10 +13,9 @@ from __future__ import annotations
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC, ZadigAPIError, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._manage import (
-    REGISTRY_OPTIONS, TaskError, ensure_registries)
-from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError, InputError
+    EXPECTED_ERRORS, REGISTRY_OPTIONS, ensure_registries, failure)
 
 ARGUMENT_SPEC = dict(
     CONNECTION_ARGUMENT_SPEC,
@@ -42,16 +41,10 @@ class ActionModule(ActionBase):
             outcome = ensure_registries(client, params['registries'], params['purge'],
                                         check_mode=bool(self._play_context.check_mode),
                                         diff=bool(self._play_context.diff))
-        except (InputError, ConflictError, ZadigAPIError) as exc:
-            outcome = dict(failed=True, msg=str(exc), changed=False)
-            if isinstance(exc, ZadigAPIError):
-                outcome.update(exc.as_result())
-        except TaskError as exc:
-            outcome = dict(exc.result, failed=True, msg=str(exc))
+        except EXPECTED_ERRORS as exc:
+            outcome = dict(failure(exc, client), failed=True)
         warnings = outcome.pop('warnings', None)
         if client is not None:
-            if 'msg' in outcome:
-                outcome['msg'] = client.redact(outcome['msg'])
             warnings = [client.redact(warning) for warning in warnings or []]
         if warnings:
             outcome['warnings'] = warnings

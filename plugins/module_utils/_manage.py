@@ -274,17 +274,27 @@ def registry_info(client, params):
         registries, params.get('address'), params.get('namespace'), params.get('provider'), params.get('is_default'))}
 
 
+EXPECTED_ERRORS = (InputError, ConflictError, TaskError, ZadigAPIError)
+
+
+def failure(exc, client=None):
+    """The failed result of an expected error, secrets masked: the same for the modules and the action plugin."""
+    result = {'changed': False}
+    if isinstance(exc, TaskError):
+        result.update(exc.result)
+    elif isinstance(exc, ZadigAPIError):
+        result.update(exc.as_result())
+    result['msg'] = client.redact(str(exc)) if client is not None else str(exc)
+    return result
+
+
 def run_module(module, task):
     """Run a task for a module and exit: expected failures become clean fail_json calls, never tracebacks."""
     client = client_from_module(module)
     try:
         result = task(client)
-    except (InputError, ConflictError) as exc:
-        module.fail_json(msg=client.redact(str(exc)))
-    except TaskError as exc:
-        module.fail_json(msg=client.redact(str(exc)), **exc.result)
-    except ZadigAPIError as exc:
-        module.fail_json(msg=str(exc), **exc.as_result())
+    except EXPECTED_ERRORS as exc:
+        module.fail_json(**failure(exc, client))
     for warning in result.pop('warnings', []):
         module.warn(client.redact(warning))
     module.exit_json(**result)
