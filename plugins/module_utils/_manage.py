@@ -252,7 +252,7 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
         'warnings': warnings,
     }
     if diff:
-        result['diff'] = [dict(p.diff(), before_header=describe(p.before or p.desired),
+        result['diff'] = [dict(p.diff(p.after), before_header=describe(p.before or p.desired),
                                after_header=describe(p.before or p.desired)) for p in plans if p.changed]
     return result
 

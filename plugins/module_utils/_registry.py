@@ -339,11 +339,13 @@ class Plan:
             result['diff'] = self.diff()
         return result
 
-    def diff(self):
-        """before/after for --diff; credential, TLS and project settings appear when the task names them."""
+    def diff(self, after=None):
+        """before/after for --diff (``after`` defaults to ``final``); credential, TLS and project settings appear
+        when the task names them."""
         named = tuple(self.desired.get('compared') or ())
         changed = [field for field, state in self.secrets.items() if state == 'changed']
-        return {'before': diff_view(self.before, named), 'after': diff_view(self.final, named, changed)}
+        after = self.final if after is None else after
+        return {'before': diff_view(self.before, named), 'after': diff_view(after, named, changed)}
 
 
 def plan(registries, desired):
