@@ -524,12 +524,9 @@ class Simulator:
         new['is_default'] = req['is_default']
         if req['region']:
             new['region'] = req['region']
-        if new['reg_addr'] == '':
-            return invalid_param('empty reg_addr')
-        if new['reg_provider'] == '':
-            return invalid_param('empty reg_provider')
-        if new['namespace'] == '' and new['reg_provider'] != 'ecr':
-            return invalid_param('empty namespace')
+        invalid = validate_registry(new['reg_addr'], new['reg_provider'], new['namespace'])
+        if invalid:
+            return invalid
         if new['reg_provider'] in LICENSED_PROVIDERS and not self.licensed:
             return http_error(7050, LICENSE_MESSAGE)
         if new['namespace'] == '':
@@ -611,13 +608,10 @@ class Simulator:
         origin = self.find(registry_id)
         if origin is None:
             return internal_error(NO_DOCUMENTS)
-        if req['reg_addr'] == '':
-            return invalid_param('empty reg_addr')
-        if req['reg_provider'] == '':
-            return invalid_param('empty reg_provider')
         namespace = req['namespace'].strip()
-        if namespace == '' and req['reg_provider'] != 'ecr':
-            return invalid_param('empty namespace')
+        invalid = validate_registry(req['reg_addr'], req['reg_provider'], namespace)
+        if invalid:
+            return invalid
         is_default = self.update_default(origin, req['is_default'])
         settings = req['advanced_setting']
         new = {
@@ -672,6 +666,17 @@ def aes_cfb_encrypt(key, plaintext):
     iv = os.urandom(16)
     encryptor = Cipher(algorithms.AES(key), cfb_mode()(iv)).encryptor()
     return (iv + encryptor.update(plaintext.encode()) + encryptor.finalize()).hex()
+
+
+def validate_registry(address, provider, namespace):
+    """RegistryNamespace.Validate(), shared by both updates: 400 ErrInvalidParam, or None when valid."""
+    if address == '':
+        return invalid_param('empty reg_addr')
+    if provider == '':
+        return invalid_param('empty reg_provider')
+    if namespace == '' and provider != 'ecr':
+        return invalid_param('empty namespace')
+    return None
 
 
 def decode_credentials(doc):
