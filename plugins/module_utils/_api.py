@@ -11,11 +11,16 @@ module may change in any release.
 from __future__ import annotations
 
 import base64
+import json
+import os
 import re
+import ssl
 import string
 import time
 import traceback
+import warnings
 from secrets import choice as secure_choice
+from urllib.parse import quote, quote_plus
 
 try:
     import requests
@@ -26,23 +31,61 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
+
+from ansible_collections.zadig.core.plugins.module_utils import _answers
+from ansible_collections.zadig.core.plugins.module_utils._answers import REGISTRY_ID, ShapeError
 
 OPENAPI = '/openapi/system/registry'
 INTERNAL = '/api/aslan/system/registry/namespaces'
 PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
-REGISTRY_ID = re.compile(r'^[0-9a-f]{24}$')
 RETRY_STATUSES = (502, 503, 504)
+WRITES = ('POST', 'PUT', 'DELETE')
 MASK = '********'
 _CRYPTOGRAPHY = {}
+_BASE_URL = re.compile(r'^https?://[^/\s?#@]+(/[^\s?#]*)?$', re.I)
+_TOKEN = re.compile(r'^[\x21-\x7e]+$')
+_TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.I | re.S)
+
+ENVIRONMENT = dict(zadig_url='ZADIG_URL', zadig_token='ZADIG_TOKEN', validate_certs='ZADIG_VALIDATE_CERTS',
+                   ca_path='ZADIG_CA_PATH', timeout='ZADIG_TIMEOUT')
+
+
+def environment_fallback(*names, **kwargs):
+    """Like Ansible's env_fallback, but a variable that is empty or only whitespace counts as unset.
+
+    AWX and shells set variables to "" for fields left empty; that must mean
+    "not given", not "an empty path" or "not a boolean". ``environ`` lets the
+    action plugins pass the task's environment instead of the process's.
+    """
+    environ = kwargs.get('environ', os.environ)
+    for name in names:
+        value = environ.get(name)
+        if value is not None and value.strip():
+            return value
+    raise AnsibleFallbackNotFound
+
 
 CONNECTION_ARGUMENT_SPEC = dict(
-    zadig_url=dict(type='str', required=True, fallback=(env_fallback, ['ZADIG_URL'])),
-    zadig_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ZADIG_TOKEN'])),
-    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['ZADIG_VALIDATE_CERTS'])),
-    ca_path=dict(type='path', fallback=(env_fallback, ['ZADIG_CA_PATH'])),
-    timeout=dict(type='int', default=30, fallback=(env_fallback, ['ZADIG_TIMEOUT'])),
+    zadig_url=dict(type='str', required=True, fallback=(environment_fallback, ['ZADIG_URL'])),
+    zadig_token=dict(type='str', required=True, no_log=True, fallback=(environment_fallback, ['ZADIG_TOKEN'])),
+    validate_certs=dict(type='bool', default=True, fallback=(environment_fallback, ['ZADIG_VALIDATE_CERTS'])),
+    ca_path=dict(type='path', fallback=(environment_fallback, ['ZADIG_CA_PATH'])),
+    timeout=dict(type='int', default=30, fallback=(environment_fallback, ['ZADIG_TIMEOUT'])),
 )
+
+
+def connection_from_environment(args, environ):
+    """The task's arguments with each connection option it leaves unset taken from ``environ`` (ZADIG_*)."""
+    args = dict(args)
+    for option, name in ENVIRONMENT.items():
+        if args.get(option) is None:
+            try:
+                args[option] = environment_fallback(name, environ=environ)
+            except AnsibleFallbackNotFound:
+                args.pop(option, None)
+    return args
 
 
 class ZadigAPIError(Exception):
@@ -50,20 +93,23 @@ class ZadigAPIError(Exception):
 
     ``status`` is the HTTP status (None when no answer came), ``description``
     the server's own words, ``method`` and ``path`` the request (never its body).
+    ``uncertain`` marks a write whose answer does not say whether it was saved.
     """
 
-    def __init__(self, message, status=None, description=None, method=None, path=None, delivered=True):
+    def __init__(self, message, status=None, description=None, method=None, path=None, delivered=True,
+                 uncertain=False):
         super().__init__(message)
         self.status = status
         self.description = description
         self.method = method
         self.path = path
         self.delivered = delivered
+        self.uncertain = uncertain
 
     @property
     def maybe_applied(self):
-        """A write that got no answer or a 5xx may have been committed, now or later (zadig-api.md §10.3)."""
-        return self.method in ('POST', 'PUT', 'DELETE') and (self.status is None or self.status >= 500)
+        """A write that got no answer, a 5xx or an answer we cannot read may have been committed (§10.3)."""
+        return self.method in WRITES and (self.status is None or self.status >= 500 or self.uncertain)
 
     @property
     def safe_to_resend(self):
@@ -88,7 +134,9 @@ def check_registry_id(registry_id):
 
 def _hint(status, method, path):
     if status == 401:
-        return 'authentication failed: check zadig_token (or ZADIG_TOKEN) is a valid Zadig API token'
+        return ('authentication failed: check zadig_token (or ZADIG_TOKEN) is a valid Zadig API token; from '
+                "Zadig v4.3 on it must also be the user's current token (Zadig replaces it, for example when "
+                'MFA becomes required) and the user must be allowed API tokens')
     if status == 403:
         return 'permission denied: the user of zadig_token must be a Zadig system administrator'
     if status == 404:
@@ -100,22 +148,74 @@ def _hint(status, method, path):
     return None
 
 
+def secret_forms(secret):
+    """Every form a secret can take in a message: as is, trimmed, escaped by repr or JSON, URL-quoted."""
+    forms = set()
+    for value in {secret, secret.strip()}:
+        if not value:
+            continue
+        forms.update((value, repr(value)[1:-1], json.dumps(value)[1:-1], quote(value, safe=''), quote_plus(value),
+                      value.encode('unicode_escape').decode('ascii')))
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def check_connection(base_url, token, validate_certs, ca_path, timeout):
+    """Refuse connection settings that cannot work, before any request; returns (base_url, token) trimmed.
+
+    The messages name the option and never show the token.
+    """
+    base_url = base_url.strip() if isinstance(base_url, str) else base_url
+    if not base_url or not _BASE_URL.match(base_url):
+        raise ZadigAPIError('zadig_url must be an http:// or https:// address with a host, and no spaces, control '
+                            'characters, user name, query or fragment, got %r' % (base_url,))
+    if not isinstance(token, str) or not token.strip():
+        raise ZadigAPIError('zadig_token is empty: set it (or ZADIG_TOKEN) to a Zadig API token')
+    token = token.strip()
+    if not _TOKEN.match(token):
+        raise ZadigAPIError('zadig_token must be a Zadig API token: one word of printable ASCII characters, without '
+                            'spaces, control characters or non-ASCII characters inside it')
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ZadigAPIError('timeout must be a positive number of seconds (option timeout or ZADIG_TIMEOUT), got %r'
+                            % (timeout,))
+    if ca_path and validate_certs:
+        if not os.path.exists(ca_path):
+            raise ZadigAPIError('ca_path %s does not exist (option ca_path or ZADIG_CA_PATH)' % ca_path)
+        if not os.access(ca_path, os.R_OK):
+            raise ZadigAPIError('ca_path %s cannot be read by this user' % ca_path)
+        if os.path.isfile(ca_path):
+            try:
+                ssl.create_default_context(cafile=ca_path)
+            except (ssl.SSLError, ValueError, OSError) as exc:
+                raise ZadigAPIError('ca_path %s holds no usable PEM CA certificate (%s)'
+                                    % (ca_path, getattr(exc, 'reason', None) or type(exc).__name__)) from None
+    return base_url.rstrip('/'), token
+
+
 class ZadigClient:
-    """One method per Zadig route the collection uses. Reads retry with backoff; writes never retry."""
+    """One method per Zadig route the collection uses. Reads retry with backoff; writes never retry.
+
+    ``warnings`` collects what the task should tell the user once, in words.
+    """
 
     def __init__(self, base_url, token, validate_certs=True, ca_path=None, timeout=30, retries=3, backoff=0.5,
                  secrets=()):
         if not HAS_REQUESTS:
             raise ZadigAPIError(missing_required_lib('requests'))
-        if not re.match(r'^https?://[^/\s]+', base_url or ''):
-            raise ZadigAPIError('zadig_url must be an http:// or https:// address, got %r' % (base_url,))
-        self.base_url = base_url.rstrip('/')
+        self._secrets = []
+        self.add_secrets(token if isinstance(token, str) else None, *secrets)
+        self.base_url, token = check_connection(base_url, token, validate_certs, ca_path, timeout)
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self._secrets = [s for s in (token,) + tuple(secrets) if s]
         self._aes_key = None
         self._wrapped_key = None
+        self.warnings = []
+        if not validate_certs and self.base_url.lower().startswith('https://'):
+            self.warnings.append('validate_certs is false: the TLS certificate of %s is not verified, so the token '
+                                 'could be read by whoever answers in its place; set ca_path to the CA that signed '
+                                 'it instead' % self.base_url)
+        if ca_path and not validate_certs:
+            self.warnings.append('ca_path is ignored because validate_certs is false')
         self.session = requests.Session()
         self.session.headers.update({'Authorization': 'Bearer %s' % token, 'Accept': 'application/json'})
         # Passed on every request: requests lets REQUESTS_CA_BUNDLE override a Session's own verify setting.
@@ -127,7 +227,11 @@ class ZadigClient:
         return text
 
     def add_secrets(self, *values):
-        self._secrets.extend(v for v in values if v)
+        forms = set(self._secrets)
+        for value in values:
+            if isinstance(value, str) and value:
+                forms.update(secret_forms(value))
+        self._secrets = sorted(forms, key=len, reverse=True)
 
     # ---- transport -------------------------------------------------------------
 
@@ -137,8 +241,11 @@ class ZadigClient:
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                response = self.session.request(method, self.base_url + path, json=body, params=params,
-                                                timeout=self.timeout, allow_redirects=False, verify=self.verify)
+                with warnings.catch_warnings():
+                    # Said once, in words, through the task's warnings instead (see __init__).
+                    warnings.simplefilter('ignore', requests.packages.urllib3.exceptions.InsecureRequestWarning)
+                    response = self.session.request(method, self.base_url + path, json=body, params=params,
+                                                    timeout=self.timeout, allow_redirects=False, verify=self.verify)
             except requests.exceptions.SSLError as exc:
                 raise self._error(method, path, 'TLS verification of %s failed (%s); set ca_path to the CA bundle '
                                   'that signed the server certificate, or validate_certs to false'
@@ -151,44 +258,70 @@ class ZadigClient:
                 if last:
                     raise self._error(method, path, 'no answer from %s within %s seconds (timeout)'
                                       % (self.base_url, self.timeout)) from None
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+                raise self._error(method, path, 'the answer from %s was cut off or garbled on the way (%s); a proxy '
+                                  'or the network broke it' % (self.base_url, _reason(exc))) from None
+            except (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
+                    requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema) as exc:
+                raise self._error(method, path, 'the request could not be built (%s): check zadig_url and '
+                                  'zadig_token' % type(exc).__name__, delivered=False) from None
             except requests.exceptions.RequestException as exc:
+                if _cut_off(exc):
+                    raise self._error(method, path, 'the answer from %s was cut off before its end (%s); a proxy '
+                                      'or the network broke it' % (self.base_url, _reason(exc))) from None
                 if last:
                     raise self._error(method, path, 'cannot reach Zadig at %s: %s' % (self.base_url, _reason(exc)),
                                       delivered=_delivered(exc)) from None
+            except (OSError, ValueError, UnicodeError) as exc:
+                raise self._error(method, path, 'could not send the request to %s (%s: %s)'
+                                  % (self.base_url, type(exc).__name__, exc), delivered=False) from None
             else:
                 if response.status_code not in RETRY_STATUSES or last:
                     return self._decode(method, path, response)
             time.sleep(self.backoff * (2 ** attempt))
         raise AssertionError('unreachable')  # pragma: no cover
 
-    def _error(self, method, path, message, status=None, description=None, delivered=True):
+    def _error(self, method, path, message, status=None, description=None, delivered=True, uncertain=False):
         message = self.redact('%s %s: %s' % (method, path, message))
         description = self.redact(description) if description else description
         return ZadigAPIError(message, status=status, description=description, method=method, path=path,
-                             delivered=delivered)
+                             delivered=delivered, uncertain=uncertain)
 
     def _decode(self, method, path, response):
         status = response.status_code
+        content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip().lower()
         text = response.text.strip()
-        try:
-            body = response.json() if text else None
-        except ValueError:
-            body = None
+        html = content_type in ('text/html', 'application/xhtml+xml') or text[:1] == '<'
+        body = None
+        if text and not html:
+            try:
+                body = response.json()
+            except (ValueError, RecursionError):
+                body = None
         if 200 <= status < 300:
+            if html:
+                raise self._error(method, path, 'HTTP %d with an HTML page%s, not JSON: a proxy, a single sign-on '
+                                  'or a login page answered instead of Zadig; check zadig_url'
+                                  % (status, _title(text)), status, uncertain=method in WRITES)
             if body is None:
-                raise self._error(method, path, 'HTTP %d with a body that is not JSON; check that zadig_url is the '
-                                  'root address of the Zadig server' % status, status)
+                raise self._error(method, path, 'HTTP %d with a body that is not JSON (%s); check that zadig_url is '
+                                  'the root address of the Zadig server' % (status, content_type or 'no content type'),
+                                  status, uncertain=method in WRITES)
             return body
         if 300 <= status < 400:
             raise self._error(method, path, 'HTTP %d redirect to %s; check zadig_url (scheme, host and no path)'
-                              % (status, response.headers.get('Location', '?')), status)
+                              % (status, _one_line(response.headers.get('Location') or '?')), status)
+        if html:
+            raise self._error(method, path, 'HTTP %d with an HTML page%s (%s): a proxy or load balancer answered, '
+                              'not Zadig; check that Zadig is running behind it and that zadig_url is right'
+                              % (status, _title(text), content_type or 'no content type'), status)
         description = None
         if isinstance(body, dict):
-            description = body.get('description') or body.get('reason') or None
-            if not description and body.get('message'):
-                description = '%s (code %s)' % (body['message'], body.get('code'))
+            description = _text(body.get('description')) or _text(body.get('reason')) or None
+            if not description and _text(body.get('message')):
+                description = '%s (code %s)' % (_text(body['message']), _text(body.get('code')))
         elif text and body is None:
-            description = text[:500]
+            description = _one_line(text)
         parts = ['HTTP %d' % status]
         if description:
             parts.append(description)
@@ -199,28 +332,37 @@ class ZadigClient:
             parts.append('the server gave no description')
         raise self._error(method, path, ': '.join(parts), status, description)
 
+    def _shape(self, method, path, check, body):
+        """Check an answer's shape; a bad one fails naming the route and what was wrong."""
+        try:
+            return check(body)
+        except ShapeError as exc:
+            raise self._error(method, path, 'unexpected answer from Zadig: %s' % exc, 200,
+                              uncertain=method in WRITES) from None
+
+    def _write(self, method, path, body=None):
+        answer = self.request(method, path, body)
+        return self._shape(method, path, _answers.success, answer)
+
     # ---- routes ----------------------------------------------------------------
 
     def list_registries(self):
         """Every registry in the server's order (the OpenAPI list: no secrets, no TLS, no projects)."""
-        body = self.request('GET', OPENAPI)
-        if not isinstance(body, list):
-            raise self._error('GET', OPENAPI, 'expected a JSON list of registries, got %s' % type(body).__name__)
-        return body
+        return self._shape('GET', OPENAPI, _answers.registries, self.request('GET', OPENAPI))
 
     def get_registry(self, registry_id):
         path = '%s/%s' % (OPENAPI, check_registry_id(registry_id))
-        body = self.request('GET', path)
-        if not isinstance(body, dict) or body.get('registry_id') != registry_id:
+        registry = self._shape('GET', path, _answers.registry, self.request('GET', path))
+        if registry['registry_id'] != registry_id:
             raise self._error('GET', path, 'Zadig answered with registry %r instead of %s; refusing to use it'
-                              % (body.get('registry_id') if isinstance(body, dict) else body, registry_id))
-        return body
+                              % (registry['registry_id'], registry_id))
+        return registry
 
     def create_registry(self, body):
-        return self.request('POST', OPENAPI, body)
+        return self._write('POST', OPENAPI, body)
 
     def update_registry(self, registry_id, body):
-        return self.request('PUT', '%s/%s' % (OPENAPI, check_registry_id(registry_id)), body)
+        return self._write('PUT', '%s/%s' % (OPENAPI, check_registry_id(registry_id)), body)
 
     def list_registries_full(self):
         """The internal list (zadig-api.md §13): the whole model, secret_key decrypted here.
@@ -229,21 +371,22 @@ class ZadigClient:
         """
         crypto = _cryptography()
         if self._wrapped_key is None:
-            body = self.request('GET', PUBLIC_KEY)
+            pem = self._shape('GET', PUBLIC_KEY, _answers.public_key, self.request('GET', PUBLIC_KEY))
             try:
-                public = crypto['serialization'].load_pem_public_key(body['publicKey'].encode())
-            except (KeyError, TypeError, ValueError) as exc:
+                public = crypto['serialization'].load_pem_public_key(pem.encode())
+                alphabet = string.ascii_letters + string.digits
+                aes_key = ''.join(secure_choice(alphabet) for dummy in range(32)).encode()
+                wrapped = public.encrypt(aes_key, crypto['padding'].PKCS1v15())
+            except (TypeError, ValueError, AttributeError, UnicodeError) as exc:
                 raise self._error('GET', PUBLIC_KEY, 'the answer holds no usable RSA public key (%s)'
                                   % type(exc).__name__) from None
-            alphabet = string.ascii_letters + string.digits
-            self._aes_key = ''.join(secure_choice(alphabet) for dummy in range(32)).encode()
-            self._wrapped_key = base64.b64encode(public.encrypt(self._aes_key, crypto['padding'].PKCS1v15())).decode()
+            self._aes_key = aes_key
+            self._wrapped_key = base64.b64encode(wrapped).decode()
         docs = self.request('GET', INTERNAL, params={'encryptedKey': self._wrapped_key})
-        if not isinstance(docs, list):
-            raise self._error('GET', INTERNAL, 'expected a JSON list of registries, got %s' % type(docs).__name__)
+        docs = self._shape('GET', INTERNAL, _answers.internal_registries, docs)
         for doc in docs:
-            doc['secret_key'] = self._decrypt(doc.get('secret_key') or '')
-            self.add_secrets(doc.get('access_key'), doc['secret_key'])
+            doc['secret_key'] = self._decrypt(doc['secret_key'])
+            self.add_secrets(doc['access_key'], doc['secret_key'])
         return docs
 
     def _decrypt(self, value):
@@ -252,6 +395,8 @@ class ZadigClient:
             return ''
         try:
             raw = bytes.fromhex(value)
+            if len(raw) < 16:
+                raise ValueError('too short')
             crypto = _cryptography()
             cipher = crypto['Cipher'](crypto['algorithms'].AES(self._aes_key), crypto['CFB'](raw[:16]))
             decryptor = cipher.decryptor()
@@ -261,11 +406,28 @@ class ZadigClient:
 
     def update_registry_full(self, registry_id, doc):
         """The internal whole-document PUT: every key omitted from ``doc`` is wiped on the server."""
-        return self.request('PUT', '%s/%s' % (INTERNAL, check_registry_id(registry_id)), doc)
+        return self._write('PUT', '%s/%s' % (INTERNAL, check_registry_id(registry_id)), doc)
 
     def delete_registry(self, registry_id):
         """The internal route: the OpenAPI has no delete (§6). Deleting an absent id succeeds."""
-        return self.request('DELETE', '%s/%s' % (INTERNAL, check_registry_id(registry_id)))
+        return self._write('DELETE', '%s/%s' % (INTERNAL, check_registry_id(registry_id)))
+
+
+def _text(value):
+    """A value the server meant as words, on one line; None for nothing."""
+    if value is None or value == '':
+        return None
+    return _one_line(value if isinstance(value, str) else json.dumps(value))
+
+
+def _one_line(text, limit=300):
+    text = re.sub(r'\s+', ' ', re.sub(r'[\x00-\x08\x0b-\x1f\x7f]', '', str(text))).strip()
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+def _title(html):
+    match = _TITLE.search(html)
+    return ' "%s"' % _one_line(match.group(1), 80) if match and match.group(1).strip() else ''
 
 
 def _cryptography():
@@ -300,6 +462,12 @@ def _causes(exc):
         exc = inner.reason
 
 
+def _cut_off(exc):
+    """An answer that stopped before its announced end: retrying a proxy that truncates does not help."""
+    return any(type(cause).__name__ in ('IncompleteRead', 'InvalidChunkLength') or 'IncompleteRead' in str(cause)
+               for cause in _causes(exc))
+
+
 def _delivered(exc):
     """False only when no connection was opened, so the request cannot have reached the server."""
     return not any(type(cause).__name__ in ('NewConnectionError', 'ConnectTimeoutError', 'NameResolutionError')
@@ -307,8 +475,12 @@ def _delivered(exc):
 
 
 def _reason(exc):
-    """The innermost cause of a requests exception, without object addresses."""
-    text = str(list(_causes(exc))[-1])
+    """The innermost cause of a requests exception, in words, without object addresses."""
+    cause = list(_causes(exc))[-1]
+    while getattr(cause, 'args', None) and isinstance(cause.args[0], Exception):
+        cause = cause.args[0]
+    args = getattr(cause, 'args', None)
+    text = args[0] if args and isinstance(args[0], str) else str(cause)
     text = re.sub(r'<[^>]+>: ', '', text)
     return re.sub(r"HTTP(S)?ConnectionPool\([^)]*\): ", '', text)
 

@@ -294,7 +294,9 @@ def run_module(module, task):
     try:
         result = task(client)
     except EXPECTED_ERRORS as exc:
+        for warning in client.warnings:
+            module.warn(client.redact(warning))
         module.fail_json(**failure(exc, client))
-    for warning in result.pop('warnings', []):
+    for warning in client.warnings + result.pop('warnings', []):
         module.warn(client.redact(warning))
     module.exit_json(**result)

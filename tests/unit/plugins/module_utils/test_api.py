@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 
+import certifi
 import pytest
 import requests
 
@@ -18,6 +19,7 @@ from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args
 
 URL = 'https://zadig.example.com'
+CA = certifi.where()
 TOKEN = 'tok-SECRET-7f3a9b'
 RID = '65a1b2c3d4e5f60718293a4b'
 REGISTRY = {'registry_id': RID, 'address': 'https://reg.example.com', 'provider': 'harbor', 'region': '',
@@ -50,7 +52,7 @@ def test_sends_bearer_token_timeout_and_never_follows_redirects(monkeypatch):
 
 
 @pytest.mark.parametrize('validate_certs, ca_path, verify', [
-    (True, None, True), (False, None, False), (True, '/etc/ca.pem', '/etc/ca.pem'), (False, '/etc/ca.pem', False),
+    (True, None, True), (False, None, False), (True, CA, CA), (False, CA, False), (False, '/nonexistent.pem', False),
 ])
 def test_tls_options_reach_requests(monkeypatch, validate_certs, ca_path, verify):
     session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
@@ -92,7 +94,7 @@ def test_connection_options_fall_back_to_the_environment(monkeypatch):
     monkeypatch.setenv('ZADIG_URL', 'https://env.example.com')
     monkeypatch.setenv('ZADIG_TOKEN', 'env-token')
     monkeypatch.setenv('ZADIG_VALIDATE_CERTS', 'false')
-    monkeypatch.setenv('ZADIG_CA_PATH', '/tmp/ca.pem')
+    monkeypatch.setenv('ZADIG_CA_PATH', CA)
     monkeypatch.setenv('ZADIG_TIMEOUT', '9')
     session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])], base_url='https://env.example.com')
     with module_args({}):
