@@ -34,6 +34,11 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+try:  # a module of the tests.simulator package, or a script run from its folder
+    from ._faults import HTML, Fault, proxy_page
+except ImportError:
+    from _faults import HTML, Fault, proxy_page  # pylint: disable=import-error
+
 OPENAPI = '/openapi/system/registry'
 INTERNAL = '/api/aslan/system/registry'
 PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
@@ -138,10 +143,14 @@ class Response:
         self.body = body
         self.content_type = content_type
         self.headers = headers or {}
+        self.declared_length = None  # set by a truncate fault: more than payload() holds
 
     def payload(self):
+        """The body bytes sent (for a truncated answer, only those)."""
         if self.body is None:
             return b''
+        if isinstance(self.body, bytes):
+            return self.body
         if isinstance(self.body, str):
             return self.body.encode('utf-8')
         return go_json(self.body)
@@ -238,33 +247,17 @@ UPDATE_FIELDS = {
 # The server's state and handlers
 # --------------------------------------------------------------------------
 
-class Fault:
-    """One injected fault, applied to the next ``count`` requests that match."""
-
-    KINDS = ('status', 'drop', 'latency', 'commit_then_500', 'commit_then_drop', 'echo_500')
-
-    def __init__(self, kind, method='*', path='.*', count=1, status=503, delay=0.0, description=None):
-        if kind not in self.KINDS:
-            raise ValueError('fault kind must be one of %s' % ', '.join(self.KINDS))
-        self.kind = kind
-        self.method = method.upper()
-        self.path = re.compile(path)
-        self.count = int(count)
-        self.status = int(status)
-        self.delay = float(delay)
-        self.description = description
-
-    def matches(self, method, path):
-        return self.count > 0 and self.method in ('*', method) and self.path.fullmatch(path) is not None
-
-
 class Simulator:
     """The registry collection, the environments that use registries, and the request log."""
 
-    def __init__(self, mode='v4.1', admin_tokens=('admin-token',), user_tokens=('user-token',), licensed=False):
+    def __init__(self, mode='v4.1', admin_tokens=('admin-token',), user_tokens=('user-token',), licensed=False,
+                 prefix=''):
         if mode not in ('v4.1', 'main'):
             raise ValueError("mode must be 'v4.1' or 'main'")
+        if prefix and (not prefix.startswith('/') or prefix.endswith('/')):
+            raise ValueError("prefix must start with '/' and not end with one, e.g. '/zadig'")
         self.mode = mode
+        self.prefix = prefix
         self.tokens = {token: ('admin', True) for token in admin_tokens}
         self.tokens.update({token: ('user', False) for token in user_tokens})
         self.licensed = licensed
@@ -275,6 +268,7 @@ class Simulator:
         self.log = []
         self._counter = int.from_bytes(os.urandom(3), 'big')
         self._machine = os.urandom(5).hex()
+        self._wake = threading.Event()
 
     _shared_rsa = None
 
@@ -340,12 +334,25 @@ class Simulator:
 
     # ---- request entry point -----------------------------------------------
 
-    def take_fault(self, method, path, kinds):
+    def take_fault(self, method, path, kinds, after):
         with self.lock:
             for fault in self.faults:
-                if fault.kind in kinds and fault.matches(method, path):
+                if fault.kind in kinds and fault.after is after and fault.matches(method, path):
                     fault.count -= 1
                     return fault
+        return None
+
+    def wake(self):
+        """End every fault's wait at once (the server is stopping)."""
+        self._wake.set()
+        self._wake.clear()
+
+    def unprefixed(self, path):
+        """The path aslan sees behind a proxy serving it under ``prefix``; None when the proxy has no route."""
+        if not self.prefix:
+            return path
+        if path == self.prefix or path.startswith(self.prefix + '/'):
+            return path[len(self.prefix):] or '/'
         return None
 
     def handle(self, method, target, headers, body):
@@ -353,30 +360,53 @@ class Simulator:
         parts = urlsplit(target)
         path = unquote(parts.path)
         query = parse_qs(parts.query, keep_blank_values=True)
+        inner = self.unprefixed(path)
+        if inner is None:
+            with self.lock:
+                self.log.append((method, path, '%s %s [outside %s]' % (method, path, self.prefix)))
+            return Response(404, proxy_page(404), HTML)
+        path = inner
         with self.lock:
             self.log.append((method, path, '%s %s' % (method, route_template(path))))
-        fault = self.take_fault(method, path, ('latency',))
+        fault = self.take_fault(method, path, Fault.DELAYING, after=False)
         if fault:
-            time.sleep(fault.delay)
-        fault = self.take_fault(method, path, ('status', 'drop', 'echo_500'))
+            self._wake.wait(fault.delay)
+        fault = self.take_fault(method, path, Fault.REPLACING, after=False)
         if fault:
-            if fault.kind == 'drop':
-                return None
-            if fault.kind == 'echo_500':
-                return internal_error('invalid request: %s' % body)
-            return empty(fault.status) if fault.description is None else internal_error(fault.description)
+            return self.fault_answer(fault, body)
         user = self.gateway(headers, query)
         if user is None:
-            return empty(401)
-        with self.lock:
-            response = self.route(method, path, query, user, body)
+            response = empty(401)
+        else:
+            with self.lock:
+                response = self.route(method, path, query, user, body)
         if response.status == 200 and method in ('POST', 'PUT', 'DELETE'):
-            fault = self.take_fault(method, path, ('commit_then_500', 'commit_then_drop'))
+            fault = self.take_fault(method, path, ('commit_then_500', 'commit_then_drop'), after=True)
             if fault:
                 if fault.kind == 'commit_then_drop':
                     return None
                 return internal_error(fault.description or 'failed to sync dind statefulset: connection refused')
+        fault = self.take_fault(method, path, Fault.REPLACING, after=True)
+        if fault:
+            response = self.fault_answer(fault, body)
+        fault = self.take_fault(method, path, ('truncate',), after=True)
+        if fault and response is not None:
+            full = response.payload()
+            keep, response.declared_length = fault.cut(len(full))
+            response.body = full[:keep]
+        fault = self.take_fault(method, path, Fault.DELAYING, after=True)
+        if fault:
+            self._wake.wait(fault.delay)
         return response
+
+    @staticmethod
+    def fault_answer(fault, body):
+        if fault.kind == 'echo_500':
+            return internal_error('invalid request: %s' % body)
+        if fault.kind == 'status':
+            return empty(fault.status) if fault.description is None else internal_error(fault.description)
+        answer = fault.answer(body)
+        return None if answer is None else Response(*answer)
 
     def gateway(self, headers, query):
         """Envoy ext_authz: ``?token=`` first, else ``Authorization: <scheme> <token>`` in exactly 2 parts."""
@@ -727,10 +757,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header('Content-Type', response.content_type)
         for key, value in response.headers.items():
             self.send_header(key, value)
-        self.send_header('Content-Length', str(len(payload)))
+        self.send_header('Content-Length', str(response.declared_length or len(payload)))
         self.end_headers()
         if self.command != 'HEAD':
             self.wfile.write(payload)
+        if response.declared_length:
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
 
     def _dispatch(self):
         body = self._body()
@@ -761,7 +795,10 @@ def control(sim, method, target, body):
     if path == '/_sim/registries' and method == 'POST':
         return Response(200, sim.seed(**data), 'application/json')
     if path == '/_sim/faults' and method == 'POST':
-        sim.add_fault(**data)
+        try:
+            sim.add_fault(**data)
+        except (ValueError, TypeError, re.error) as exc:
+            return text(400, 'bad fault: %s' % exc)
         return ok
     if path == '/_sim/envs' and method == 'POST':
         with sim.lock:
@@ -809,6 +846,7 @@ class SimulatorServer(ThreadingHTTPServer):
         return self
 
     def stop(self):
+        self.sim.wake()
         self.shutdown()
         self.server_close()
 
@@ -823,14 +861,28 @@ def main(argv=None):
     parser.add_argument('--admin-token', action='append', help='token of a system admin (repeatable)')
     parser.add_argument('--user-token', action='append', help='token of a non-admin user (repeatable)')
     parser.add_argument('--licensed', action='store_true', help='act as a Professional/Enterprise edition')
+    parser.add_argument('--prefix', default='',
+                        help="serve every route under this path, as behind a reverse proxy (e.g. /zadig); other "
+                             "paths get the proxy's 404 page")
+    parser.add_argument('--fault', action='append', default=[], metavar='JSON',
+                        help='inject a fault from the start, as POST /_sim/faults takes it, e.g. '
+                             '\'{"kind": "html", "status": 502, "count": 3}\' (repeatable)')
     parser.add_argument('--tls-cert', help='serve HTTPS with this PEM certificate (chain)')
     parser.add_argument('--tls-key', help='the PEM private key of --tls-cert')
     parser.add_argument('--verbose', action='store_true', help='log each request to stderr')
     args = parser.parse_args(argv)
     if args.host not in ('127.0.0.1', 'localhost', '::1'):
         parser.error('the simulator only listens on loopback')
+    if args.prefix and (not args.prefix.startswith('/') or args.prefix.endswith('/')):
+        parser.error("--prefix must start with '/' and not end with one, e.g. /zadig")
     sim = Simulator(mode=args.mode, admin_tokens=args.admin_token or ['admin-token'],
-                    user_tokens=args.user_token or ['user-token'], licensed=args.licensed)
+                    user_tokens=args.user_token or ['user-token'], licensed=args.licensed, prefix=args.prefix)
+    for spec in args.fault:
+        try:
+            options = json.loads(spec)
+            sim.add_fault(**options)
+        except (ValueError, TypeError, AttributeError) as exc:
+            parser.error('--fault %s: %s' % (spec, exc))
     server = SimulatorServer(sim, args.host, args.port, args.verbose, args.tls_cert, args.tls_key)
     if args.port_file:
         with open(args.port_file + '.tmp', 'w', encoding='utf-8') as handle:

@@ -614,3 +614,203 @@ def test_internal_put_validation(server_v41, fields, description):
     assert call(server_v41, 'PUT', INTERNAL + '/namespaces/' + server_v41.sim.registries[0]['id'],
                 data='nope').status_code == 400
     assert call(server_v41, 'PUT', INTERNAL + '/namespaces/x', token=USER, body=body).status_code == 403
+
+
+# ---- opt-in faults for hostile tests of the client (not Zadig's behaviour) -----------------------------------
+
+NGINX_502 = ('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n'
+             '<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
+NGINX_404 = NGINX_502.replace('502 Bad Gateway', '404 Not Found')
+
+
+def serve(**options):
+    options.setdefault('admin_tokens', [ADMIN])
+    options.setdefault('user_tokens', [USER])
+    return SimulatorServer(Simulator(**options)).start()
+
+
+def test_html_fault_answers_nginx_502_page_without_reaching_aslan(server_v41):
+    server_v41.sim.add_fault('html', method='POST')
+    response = create(server_v41)
+    assert (response.status_code, response.headers['Content-Type'], response.text) == (502, 'text/html', NGINX_502)
+    assert server_v41.sim.registries == []
+    assert create(server_v41).status_code == 200
+
+
+def test_html_fault_with_200_is_a_login_page_even_without_a_token(server_v41):
+    server_v41.sim.add_fault('html', status=200, count=2)
+    response = call(server_v41, 'GET', OPENAPI, token=None)
+    assert (response.status_code, response.headers['Content-Type']) == (200, 'text/html')
+    assert '<form' in response.text
+    response = call(server_v41, 'GET', OPENAPI)
+    with pytest.raises(ValueError):
+        response.json()
+    assert call(server_v41, 'GET', OPENAPI).json() == []
+
+
+def test_html_fault_with_commit_reaches_aslan_first(server_v41):
+    server_v41.sim.add_fault('html', method='POST', status=504, commit=True)
+    response = create(server_v41)
+    assert response.status_code == 504 and '<title>504 Gateway Time-out</title>' in response.text
+    assert len(server_v41.sim.registries) == 1
+
+
+@pytest.mark.parametrize('body', [[None, 1, 'x'], None, {'registry_id': None},
+                                  [{'address': 'https://a', 'provider': None, 'is_default': 'false'}], 'text', 7])
+def test_malformed_fault_answers_any_json_value(server_v41, body):
+    server_v41.sim.add_fault('malformed', method='GET', path=OPENAPI, body=body)
+    response = call(server_v41, 'GET', OPENAPI)
+    assert (response.status_code, response.headers['Content-Type']) == (200, JSON)
+    assert response.json() == body
+    assert call(server_v41, 'GET', OPENAPI).json() == []
+
+
+def test_malformed_fault_answers_raw_text_with_the_given_content_type_and_status(server_v41):
+    server_v41.sim.add_fault('malformed', raw='{"registry_id": ', content_type='text/plain', status=201)
+    response = call(server_v41, 'GET', OPENAPI)
+    assert (response.status_code, response.headers['Content-Type'], response.text) == \
+        (201, 'text/plain', '{"registry_id": ')
+
+
+def test_malformed_fault_needs_body_or_raw(server_v41):
+    with pytest.raises(ValueError):
+        server_v41.sim.add_fault('malformed')
+    response = requests.post(server_v41.url + '/_sim/faults', json={'kind': 'nope'}, timeout=5)
+    assert response.status_code == 400
+
+
+def test_faults_over_the_control_route_take_every_parameter(server_v41):
+    url = server_v41.url + '/_sim/faults'
+    assert requests.post(url, json={'kind': 'malformed', 'body': None, 'method': 'GET'}, timeout=5).ok
+    assert requests.post(url, json={'kind': 'html', 'status': 503, 'method': 'POST'}, timeout=5).ok
+    assert call(server_v41, 'GET', OPENAPI).text == 'null'
+    response = create(server_v41)
+    assert response.status_code == 503 and 'Service Temporarily Unavailable' in response.text
+
+
+def test_truncate_fault_declares_more_than_it_sends_then_closes(server_v41):
+    import http.client
+    create(server_v41)
+    full = call(server_v41, 'GET', OPENAPI).content
+    server_v41.sim.add_fault('truncate', method='GET', path=OPENAPI)
+    host, port = server_v41.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=5)
+    connection.request('GET', OPENAPI, headers={'Authorization': 'Bearer ' + ADMIN})
+    answer = connection.getresponse()
+    assert (answer.status, int(answer.headers['Content-Length'])) == (200, len(full))
+    with pytest.raises(http.client.IncompleteRead) as info:
+        answer.read()
+    assert info.value.partial == full[:len(full) // 2]
+    connection.close()
+
+
+def test_truncate_fault_through_requests_and_on_an_empty_body(server_v41):
+    server_v41.sim.add_fault('truncate', method='POST', keep=5)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        create(server_v41)
+    assert len(server_v41.sim.registries) == 1
+    server_v41.sim.add_fault('truncate', method='GET')
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        call(server_v41, 'GET', OPENAPI, token='unknown')
+
+
+def test_slow_fault_outlasts_the_client_timeout_without_blocking_other_requests(server_v41):
+    import threading
+    import time
+    server_v41.sim.add_fault('slow', method='GET', path=OPENAPI, delay=1.5)
+    outcome = {}
+
+    def slow_call():
+        start = time.monotonic()
+        outcome['status'] = call(server_v41, 'GET', OPENAPI).status_code
+        outcome['took'] = time.monotonic() - start
+
+    thread = threading.Thread(target=slow_call)
+    thread.start()
+    time.sleep(0.2)
+    start = time.monotonic()
+    assert create(server_v41).status_code == 200
+    assert call(server_v41, 'GET', OPENAPI + '/' + server_v41.sim.registries[0]['id']).status_code == 200
+    assert time.monotonic() - start < 0.5
+    thread.join(5)
+    assert outcome['status'] == 200 and outcome['took'] >= 1.4
+    server_v41.sim.add_fault('slow', method='GET', delay=1)
+    with pytest.raises(requests.Timeout):
+        requests.get(server_v41.url + OPENAPI, headers={'Authorization': 'Bearer ' + ADMIN}, timeout=0.3)
+
+
+def test_slow_fault_after_commits_at_once_and_answers_late(server_v41):
+    server_v41.sim.add_fault('slow', method='POST', when='after', delay=2)
+    with pytest.raises(requests.Timeout):
+        requests.post(server_v41.url + OPENAPI, json={'address': 'https://a', 'provider': 'native', 'namespace': 'n'},
+                      headers={'Authorization': 'Bearer ' + ADMIN}, timeout=0.3)
+    assert len(listing(server_v41)) == 1
+
+
+def test_slow_fault_defaults_to_a_minute_and_stopping_the_server_ends_it():
+    import threading
+    import time
+    server = serve()
+    fault = server.sim.add_fault('slow')
+    assert fault.delay == 60
+    thread = threading.Thread(target=call, args=(server, 'GET', OPENAPI))
+    thread.start()
+    time.sleep(0.2)
+    start = time.monotonic()
+    server.stop()
+    thread.join(5)
+    assert time.monotonic() - start < 3 and not thread.is_alive()
+
+
+def test_prefix_serves_every_route_under_it_and_the_proxy_404_elsewhere():
+    server = serve(prefix='/zadig')
+    try:
+        assert call(server, 'POST', '/zadig' + OPENAPI,
+                    body={'address': 'https://a', 'provider': 'native', 'namespace': 'n'}).status_code == 200
+        assert len(call(server, 'GET', '/zadig' + OPENAPI).json()) == 1
+        rid = server.sim.registries[0]['id']
+        assert call(server, 'GET', '/zadig' + INTERNAL + '/namespaces/specific/' + rid).json()['id'] == rid
+        assert call(server, 'GET', '/zadig' + OPENAPI, token=None).status_code == 401
+        assert call(server, 'GET', '/zadig/nothing').text == 'Invalid path: /nothing'
+        for path in (OPENAPI, '/zadigx' + OPENAPI, '/', INTERNAL + '/namespaces/' + rid):
+            response = call(server, 'GET', path)
+            assert (response.status_code, response.headers['Content-Type'], response.text) == \
+                (404, 'text/html', NGINX_404), path
+        assert server.sim.counts()['GET /openapi/system/registry'] == 2
+        assert server.sim.counts()['GET /openapi/system/registry [outside /zadig]'] == 1
+        assert requests.get(server.url + '/_sim/registries', timeout=5).json()[0]['id'] == rid
+    finally:
+        server.stop()
+
+
+def test_prefix_must_be_a_path_without_trailing_slash():
+    for prefix in ('zadig', '/zadig/'):
+        with pytest.raises(ValueError):
+            Simulator(prefix=prefix)
+
+
+def test_command_line_runs_as_a_script_with_prefix_and_faults(tmp_path):
+    import subprocess
+    import sys
+    import time
+    from ansible_collections.zadig.core.tests.simulator import zadig_simulator
+    port_file = tmp_path / 'port'
+    process = subprocess.Popen([sys.executable, zadig_simulator.__file__, '--port', '0', '--port-file',
+                                str(port_file), '--mode', 'main', '--admin-token', 'A', '--user-token', 'U',
+                                '--prefix', '/zadig', '--fault', '{"kind": "html", "method": "POST"}'],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for dummy in range(200):
+            if port_file.exists():
+                break
+            time.sleep(0.05)
+        url = 'http://127.0.0.1:%s' % port_file.read_text()
+        auth = {'Authorization': 'Bearer A'}
+        body = {'address': 'https://a', 'provider': 'native', 'namespace': 'n'}
+        assert requests.post(url + '/zadig' + OPENAPI, json=body, headers=auth, timeout=5).status_code == 502
+        assert requests.post(url + '/zadig' + OPENAPI, json=body, headers=auth, timeout=5).status_code == 200
+        assert requests.get(url + '/zadig' + OPENAPI, headers=auth, timeout=5).json()[0]['is_default'] is True
+        assert requests.get(url + OPENAPI, headers=auth, timeout=5).status_code == 404
+    finally:
+        process.terminate()
+        process.wait(5)
