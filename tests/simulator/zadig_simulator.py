@@ -34,9 +34,11 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-try:  # a module of the tests.simulator package, or a script run from its folder
+try:  # modules of the tests.simulator package, or of the script's folder
+    from ._environments import Environments
     from ._faults import HTML, Fault, proxy_page
 except ImportError:
+    from _environments import Environments  # pylint: disable=import-error
     from _faults import HTML, Fault, proxy_page  # pylint: disable=import-error
 
 OPENAPI = '/openapi/system/registry'
@@ -49,6 +51,10 @@ NO_DOCUMENTS = 'mongo: no documents in result'
 BAD_OBJECT_ID = 'the provided hex string is not a valid ObjectID'
 IN_USE = "The registry cannot be deleted, it's being used by environment"
 LICENSE_MESSAGE = '用户许可证不可用，请检查许可证后重试'
+JSON = 'application/json; charset=utf-8'
+# Server versions, oldest first (§14); every one but main has the v4.1 default rules (§5).
+VERSIONS = ('v4.1', 'v4.2', 'v4.3', 'v5.0', 'main')
+MFA_REASONS = ('mfa_verification_required', 'mfa_enrollment_required')
 
 
 # --------------------------------------------------------------------------
@@ -247,23 +253,40 @@ UPDATE_FIELDS = {
 # The server's state and handlers
 # --------------------------------------------------------------------------
 
-class Simulator:
-    """The registry collection, the environments that use registries, and the request log."""
+def default_rules(version):
+    """The §5 default-registry rules a version follows: 'main', or 'v4.1' for every tag up to v5.0.0."""
+    return 'main' if version == 'main' else 'v4.1'
 
-    def __init__(self, mode='v4.1', admin_tokens=('admin-token',), user_tokens=('user-token',), licensed=False,
-                 prefix=''):
-        if mode not in ('v4.1', 'main'):
+
+class Simulator:
+    """The registry collection, the environments that use registries, the users' tokens and the request log.
+
+    ``version`` is the Zadig server version (``VERSIONS``); ``mode`` ('v4.1' or 'main') names only its default
+    rules and is still accepted alone: mode v4.1 is version v4.1, mode main is version main.
+    """
+
+    def __init__(self, mode=None, admin_tokens=('admin-token',), user_tokens=('user-token',), licensed=False,
+                 prefix='', version=None):
+        if mode not in (None, 'v4.1', 'main'):
             raise ValueError("mode must be 'v4.1' or 'main'")
+        if version not in (None,) + VERSIONS:
+            raise ValueError('version must be one of %s' % ', '.join(VERSIONS))
+        version = version or mode or 'v4.1'
+        if mode and mode != default_rules(version):
+            raise ValueError('mode %s contradicts version %s, whose default rules are %s'
+                             % (mode, version, default_rules(version)))
         if prefix and (not prefix.startswith('/') or prefix.endswith('/')):
             raise ValueError("prefix must start with '/' and not end with one, e.g. '/zadig'")
-        self.mode = mode
+        self.version = version
+        self.mode = default_rules(version)
         self.prefix = prefix
-        self.tokens = {token: ('admin', True) for token in admin_tokens}
-        self.tokens.update({token: ('user', False) for token in user_tokens})
+        self._initial_tokens = {token: ('admin', True) for token in admin_tokens}
+        self._initial_tokens.update({token: ('user', False) for token in user_tokens})
+        self.reset_tokens()
         self.licensed = licensed
         self.lock = threading.RLock()
         self.registries = []
-        self.envs_using = set()
+        self.envs_using = Environments()
         self.faults = []
         self.log = []
         self._counter = int.from_bytes(os.urandom(3), 'big')
@@ -283,11 +306,66 @@ class Simulator:
     # ---- helpers for tests -------------------------------------------------
 
     def reset(self):
+        """Back to the state at start: no registry, environment, fault or log; the tokens as given."""
         with self.lock:
             self.registries = []
-            self.envs_using = set()
+            self.envs_using = Environments()
             self.faults = []
             self.log = []
+            self.reset_tokens()
+
+    def at_least(self, version):
+        """True when this server is ``version`` or newer (main being the newest)."""
+        return VERSIONS.index(self.version) >= VERSIONS.index(version)
+
+    def add_env(self, registry_id='', project_name='project', env_name=None, project_alias='', env_alias='',
+                deleting=False):
+        """Store an environment of ``project_name`` that uses ``registry_id`` ("" for the default, implicitly)."""
+        with self.lock:
+            return self.envs_using.register(registry_id, project_name, env_name, project_alias, env_alias, deleting)
+
+    # ---- users and their tokens (the gateway's view, §2 and §14.1) -----------------
+
+    def reset_tokens(self):
+        self.tokens = dict(self._initial_tokens)  # token -> (user name, is system admin)
+        self.rotated = set()                      # tokens that are no longer their user's stored token
+        self.mfa_verified = set()                 # tokens made with MFA on
+        self.mfa = {}                             # user name -> the reason MFA is required
+        self.api_token_disabled = set()           # names of non-admin users without APITokenEnabled
+
+    def user_name(self, who):
+        """A user's name, from the name itself or from one of the user's tokens."""
+        return self.tokens[who][0] if who in self.tokens else who
+
+    def add_token(self, token, name='user', admin=False, mfa_verified=False):
+        """A new token for user ``name`` (each name is one user; admins and non-admins kept apart by name)."""
+        with self.lock:
+            self.tokens[token] = (name, bool(admin))
+            if mfa_verified:
+                self.mfa_verified.add(token)
+
+    def rotate_token(self, token, new_token=None, mfa_verified=False):
+        """From v4.3 the old token gets 401: it is no longer the user's stored token; ``new_token`` replaces it."""
+        with self.lock:
+            name, admin = self.tokens[token]
+            self.rotated.add(token)
+            if new_token:
+                self.add_token(new_token, name, admin, mfa_verified)
+
+    def require_mfa(self, who, reason='mfa_verification_required'):
+        """From v4.3 the user's tokens (but those made with MFA on) get 403 ``reason``; None lifts it."""
+        if reason not in (None,) + MFA_REASONS:
+            raise ValueError('reason must be one of %s, or None' % ', '.join(MFA_REASONS))
+        with self.lock:
+            if reason is None:
+                self.mfa.pop(self.user_name(who), None)
+            else:
+                self.mfa[self.user_name(who)] = reason
+
+    def enable_api_token(self, who, enabled=True):
+        """From v4.3 a non-admin user's API tokens get 401 unless APITokenEnabled."""
+        with self.lock:
+            (self.api_token_disabled.discard if enabled else self.api_token_disabled.add)(self.user_name(who))
 
     def new_id(self):
         """A Mongo ObjectID: 4-byte timestamp, 5 random bytes, 3-byte counter, so newer sorts higher."""
@@ -375,8 +453,8 @@ class Simulator:
         if fault:
             return self.fault_answer(fault, body)
         user = self.gateway(headers, query)
-        if user is None:
-            response = empty(401)
+        if isinstance(user, Response):
+            response = user
         else:
             with self.lock:
                 response = self.route(method, path, query, user, body)
@@ -409,17 +487,50 @@ class Simulator:
         return None if answer is None else Response(*answer)
 
     def gateway(self, headers, query):
-        """Envoy ext_authz: ``?token=`` first, else ``Authorization: <scheme> <token>`` in exactly 2 parts."""
-        token = query.get('token', [None])[0]
+        """Envoy ext_authz (§2): the acting ``(name, is_admin)``, or the Response refusing the request.
+
+        The gateway validates ``?token=`` in preference to ``Authorization: <scheme> <token>`` (exactly 2 parts);
+        from v4.3 the token must still be its user's stored token, a non-admin must have API tokens enabled, and
+        MFA may be required.  With both present, aslan then takes the acting user from the header.
+        """
+        query_token = query.get('token', [None])[0]
+        token = query_token if query_token is not None else header_token(headers)
+        if token is None or token not in self.tokens:
+            return empty(401)
+        user = self.tokens[token]
+        if self.at_least('v4.3'):
+            if token in self.rotated or (not user[1] and user[0] in self.api_token_disabled):
+                return empty(401)
+            reason = self.mfa.get(user[0])
+            if reason and token not in self.mfa_verified:
+                return Response(403, {'reason': reason}, 'application/json', {'x-zadig-auth-reason': reason})
+        if query_token is not None and headers.get('Authorization'):
+            user = self.header_user(headers) or user
+        return user
+
+    def header_user(self, headers):
+        """aslan's getUserFromJWT on the Authorization header: the claims, read without checking the signature.
+
+        A token the simulator knows stands for its user, whatever its state at the gateway (aslan cannot tell);
+        a JWT-shaped token stands for the user its ``name`` claim names.  Anything else gives None, and the
+        query token's user acts: what aslan does with an unreadable header is UNCONFIRMED.
+        """
+        token = header_token(headers)
         if token is None:
-            value = headers.get('Authorization')
-            if not value:
-                return None
-            parts = value.split(' ')
-            if len(parts) != 2:
-                return None
-            token = parts[1]
-        return self.tokens.get(token)
+            return None
+        if token in self.tokens:
+            return self.tokens[token]
+        parts = token.split('.')
+        if len(parts) != 3:
+            return None
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(parts[1] + '=' * (-len(parts[1]) % 4)))
+        except ValueError:
+            return None
+        name = claims.get('name') if isinstance(claims, dict) else None
+        if not isinstance(name, str) or not name:
+            return None
+        return next((user for user in self.tokens.values() if user[0] == name), (name, False))
 
     def route(self, method, path, query, user, body):
         name, is_admin = user
@@ -449,6 +560,9 @@ class Simulator:
         match = re.fullmatch(re.escape(INTERNAL) + r'/namespaces/specific/([^/]+)', path)
         if match and method == 'GET':
             return self.internal_specific(is_admin, match.group(1))
+        match = re.fullmatch(re.escape(INTERNAL) + r'/namespaces/([^/]+)/references', path)
+        if match and method == 'GET' and self.at_least('v4.2'):
+            return self.internal_references(is_admin, match.group(1))
         match = re.fullmatch(re.escape(INTERNAL) + r'/namespaces/([^/]+)', path)
         if match and method == 'DELETE':
             return self.internal_delete(is_admin, match.group(1))
@@ -658,10 +772,18 @@ class Simulator:
         origin.update(new)
         return self.dind_sync() or success()
 
+    def internal_references(self, is_admin, registry_id):
+        """GetRegistryReferences (v4.2+, §14.2): the id is not validated; absent or malformed gives []."""
+        if not is_admin:
+            return empty(403)
+        if self.envs_using.list_error is not None:
+            return internal_error(self.envs_using.list_error)
+        return Response(200, {'references': self.envs_using.references(registry_id)}, JSON)
+
     def internal_delete(self, is_admin, registry_id):
         if not is_admin:
             return empty(403)
-        if registry_id in self.envs_using:
+        if self.envs_using.list_error is None and registry_id in self.envs_using:
             return internal_error(IN_USE)
         if not HEX24.match(registry_id):
             return internal_error(BAD_OBJECT_ID)
@@ -719,11 +841,22 @@ def decode_credentials(doc):
         doc['access_key'], doc['secret_key'] = 'AWS', 'ecr-docker-token-%s' % os.urandom(8).hex()
 
 
+def header_token(headers):
+    """The token of ``Authorization: <scheme> <token>``; None when absent or not exactly 2 parts (§2)."""
+    value = headers.get('Authorization')
+    if not value:
+        return None
+    parts = value.split(' ')
+    return parts[1] if len(parts) == 2 else None
+
+
 def route_template(path):
     """``/openapi/system/registry/<id>`` becomes ``/openapi/system/registry/:id`` for counting."""
-    for prefix in (INTERNAL + '/namespaces/specific/', INTERNAL + '/namespaces/', OPENAPI + '/'):
-        if path.startswith(prefix) and len(path) > len(prefix) and '/' not in path[len(prefix):]:
-            return prefix + ':id'
+    for prefix, suffix in ((INTERNAL + '/namespaces/specific/', ''), (INTERNAL + '/namespaces/', '/references'),
+                           (INTERNAL + '/namespaces/', ''), (OPENAPI + '/', '')):
+        middle = path[len(prefix):len(path) - len(suffix)]
+        if path.startswith(prefix) and path.endswith(suffix) and middle and '/' not in middle:
+            return prefix + ':id' + suffix
     return path
 
 
@@ -801,9 +934,28 @@ def control(sim, method, target, body):
             return text(400, 'bad fault: %s' % exc)
         return ok
     if path == '/_sim/envs' and method == 'POST':
+        try:
+            return Response(200, sim.add_env(**data), 'application/json')
+        except TypeError as exc:
+            return text(400, 'bad environment: %s' % exc)
+    if path == '/_sim/envs' and method == 'GET':
         with sim.lock:
-            sim.envs_using.add(data['registry_id'])
+            return Response(200, {'envs': sim.envs_using.snapshot(), 'random_order': sim.envs_using.random_order,
+                                  'list_error': sim.envs_using.list_error}, 'application/json')
+    if path == '/_sim/envs' and method == 'DELETE':
+        with sim.lock:
+            sim.envs_using.clear()
         return ok
+    if path == '/_sim/envs/settings' and method == 'POST':
+        with sim.lock:
+            sim.envs_using.random_order = bool(data.get('random_order', sim.envs_using.random_order))
+            sim.envs_using.list_error = data.get('list_error', sim.envs_using.list_error)
+        return ok
+    if path == '/_sim/version' and method == 'GET':
+        return Response(200, {'version': sim.version, 'mode': sim.mode, 'prefix': sim.prefix,
+                              'versions': list(VERSIONS)}, 'application/json')
+    if path.startswith('/_sim/tokens') and method == 'POST':
+        return token_control(sim, path, data) or ok
     if path == '/_sim/requests' and method == 'GET':
         with sim.lock:
             return Response(200, {'counts': dict(sim.counts()), 'log': [list(e) for e in sim.log]},
@@ -813,6 +965,28 @@ def control(sim, method, target, body):
             sim.log = []
         return ok
     return text(404, 'unknown control route %s %s' % (method, path))
+
+
+def token_control(sim, path, data):
+    """``/_sim/tokens`` adds a token, ``/_sim/tokens/rotate`` rotates one, ``/_sim/tokens/user`` sets a user's MFA
+    requirement and API-token switch; None when done, else a 400."""
+    try:
+        with sim.lock:
+            if path == '/_sim/tokens':
+                sim.add_token(data['token'], data.get('name', 'user'), data.get('admin', False),
+                              data.get('mfa_verified', False))
+            elif path == '/_sim/tokens/rotate':
+                sim.rotate_token(data['token'], data.get('new_token'), data.get('mfa_verified', False))
+            elif path == '/_sim/tokens/user':
+                if 'mfa' in data:
+                    sim.require_mfa(data['user'], data['mfa'])
+                if 'api_token_enabled' in data:
+                    sim.enable_api_token(data['user'], data['api_token_enabled'])
+            else:
+                return text(404, 'unknown control route POST %s' % path)
+    except (KeyError, ValueError) as exc:
+        return text(400, 'bad token request: %r' % exc)
+    return None
 
 
 class SimulatorServer(ThreadingHTTPServer):
@@ -856,8 +1030,12 @@ def main(argv=None):
     parser.add_argument('--host', default='127.0.0.1', help='address to bind (default 127.0.0.1)')
     parser.add_argument('--port', type=int, default=0, help='port (default 0: a free one)')
     parser.add_argument('--port-file', help='write the chosen port to this file once listening')
-    parser.add_argument('--mode', choices=('v4.1', 'main'), default='v4.1',
-                        help='default-registry rules of Zadig v4.1 (also v4.2-v5.0) or of main after 2026-08')
+    parser.add_argument('--mode', choices=('v4.1', 'main'),
+                        help='default-registry rules of Zadig v4.1 (also v4.2-v5.0) or of main after 2026-08; '
+                             'alone, v4.1 means --version v4.1 and main --version main')
+    parser.add_argument('--version', choices=VERSIONS,
+                        help='the Zadig server version (default v4.1): v4.2 adds the references route, v4.3 '
+                             'token rotation and MFA at the gateway, main its default rules')
     parser.add_argument('--admin-token', action='append', help='token of a system admin (repeatable)')
     parser.add_argument('--user-token', action='append', help='token of a non-admin user (repeatable)')
     parser.add_argument('--licensed', action='store_true', help='act as a Professional/Enterprise edition')
@@ -875,7 +1053,10 @@ def main(argv=None):
         parser.error('the simulator only listens on loopback')
     if args.prefix and (not args.prefix.startswith('/') or args.prefix.endswith('/')):
         parser.error("--prefix must start with '/' and not end with one, e.g. /zadig")
-    sim = Simulator(mode=args.mode, admin_tokens=args.admin_token or ['admin-token'],
+    if args.mode and args.version and args.mode != default_rules(args.version):
+        parser.error('--mode %s contradicts --version %s, whose default rules are %s'
+                     % (args.mode, args.version, default_rules(args.version)))
+    sim = Simulator(mode=args.mode, version=args.version, admin_tokens=args.admin_token or ['admin-token'],
                     user_tokens=args.user_token or ['user-token'], licensed=args.licensed, prefix=args.prefix)
     for spec in args.fault:
         try:
@@ -889,7 +1070,7 @@ def main(argv=None):
             handle.write(str(server.server_address[1]))
         os.replace(args.port_file + '.tmp', args.port_file)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print('Zadig simulator (%s mode) listening on %s' % (args.mode, server.url), flush=True)
+    print('Zadig simulator %s (%s mode) listening on %s' % (sim.version, sim.mode, server.url), flush=True)
     try:
         server.serve_forever()
     except (KeyboardInterrupt, SystemExit):

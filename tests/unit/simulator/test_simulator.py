@@ -814,3 +814,255 @@ def test_command_line_runs_as_a_script_with_prefix_and_faults(tmp_path):
     finally:
         process.terminate()
         process.wait(5)
+
+
+# ---- server versions (§14) -------------------------------------------------------------------------------------
+
+def references(server, rid, token=ADMIN):
+    return call(server, 'GET', INTERNAL + '/namespaces/%s/references' % rid, token=token)
+
+
+@pytest.mark.parametrize('version, mode', [('v4.1', 'v4.1'), ('v4.2', 'v4.1'), ('v4.3', 'v4.1'), ('v5.0', 'v4.1'),
+                                           ('main', 'main')])
+def test_each_version_has_the_default_rules_of_section_5(version, mode):
+    sim = Simulator(version=version)
+    assert (sim.version, sim.mode) == (version, mode)
+    assert Simulator(mode=mode, version=version).mode == mode
+
+
+def test_mode_alone_still_names_the_version_and_contradictions_are_refused():
+    assert (Simulator().version, Simulator('main').version, Simulator(mode='v4.1').version) == ('v4.1', 'main', 'v4.1')
+    for mode, version in (('main', 'v4.2'), ('v4.1', 'main')):
+        with pytest.raises(ValueError):
+            Simulator(mode=mode, version=version)
+    with pytest.raises(ValueError):
+        Simulator(version='v4.4')
+
+
+def test_version_is_readable_over_the_control_route():
+    server = serve(version='v4.3', prefix='/z')
+    try:
+        assert requests.get(server.url + '/_sim/version', timeout=5).json() == {
+            'version': 'v4.3', 'mode': 'v4.1', 'prefix': '/z', 'versions': ['v4.1', 'v4.2', 'v4.3', 'v5.0', 'main']}
+    finally:
+        server.stop()
+
+
+def test_references_route_is_a_404_on_v41(server_v41):
+    rid = server_v41.sim.seed('https://a', namespace='n')['id']
+    response = references(server_v41, rid)
+    assert (response.status_code, response.text) == (404, 'Invalid path: %s/namespaces/%s/references' % (INTERNAL, rid))
+    assert references(server_v41, rid, token=None).status_code == 401
+
+
+@pytest.mark.parametrize('version', ['v4.2', 'v4.3', 'v5.0', 'main'])
+def test_references_from_v42_list_projects_and_envs_in_store_order(version):
+    server = serve(version=version)
+    try:
+        sim = server.sim
+        rid, other = sim.seed('https://a', namespace='a')['id'], sim.seed('https://b', namespace='b')['id']
+        sim.add_env(rid, 'p2', 'dev', 'Project 2', 'Dev')
+        sim.add_env(rid, 'p1', 'prod', 'Project 1', 'Prod')
+        sim.add_env(other, 'p1', 'qa')
+        sim.add_env(rid, 'p2', 'test', 'Project 2', '')
+        sim.add_env(rid, 'p3', 'gone', deleting=True)
+        sim.add_env('', 'p4', 'implicit')
+        response = references(server, rid)
+        assert (response.status_code, response.headers['Content-Type']) == (200, JSON)
+        assert response.json() == {'references': [
+            {'project_name': 'p2', 'project_alias': 'Project 2',
+             'envs': [{'name': 'dev', 'alias': 'Dev'}, {'name': 'test', 'alias': ''}]},
+            {'project_name': 'p1', 'project_alias': 'Project 1', 'envs': [{'name': 'prod', 'alias': 'Prod'}]}]}
+        assert response.text.index('"project_name"') < response.text.index('"project_alias"') < \
+            response.text.index('"envs"')
+        assert references(server, other).json() == {'references': [
+            {'project_name': 'p1', 'project_alias': '', 'envs': [{'name': 'qa', 'alias': ''}]}]}
+        assert references(server, rid, token=USER).status_code == 403 and references(server, rid, USER).content == b''
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize('rid', ['f' * 24, 'nothex', 'z' * 24, 'A' * 25])
+def test_references_of_an_absent_or_malformed_id_are_an_empty_list(rid):
+    server = serve(version='v4.2')
+    try:
+        server.sim.seed('https://a', namespace='a')
+        server.sim.add_env(server.sim.registries[0]['id'], 'p', 'dev')
+        assert references(server, rid).text == '{"references":[]}'
+    finally:
+        server.stop()
+
+
+def test_references_count_exactly_what_blocks_a_delete():
+    server = serve(version='v4.2')
+    try:
+        sim = server.sim
+        default = sim.seed('https://a', namespace='a', is_default=True)['id']
+        used = sim.seed('https://b', namespace='b')['id']
+        sim.add_env('', 'p', 'implicit-default')
+        sim.add_env(used, 'p', 'leaving', deleting=True)
+        for rid in (default, used):
+            assert references(server, rid).json() == {'references': []}
+            assert call(server, 'DELETE', INTERNAL + '/namespaces/' + rid).json() == OK
+        rid = sim.seed('https://c', namespace='c')['id']
+        sim.add_env(rid, 'p', 'dev')
+        assert len(references(server, rid).json()['references']) == 1
+        assert call(server, 'DELETE', INTERNAL + '/namespaces/' + rid).status_code == 500
+        sim.envs_using.discard(rid)
+        assert references(server, rid).json() == {'references': []}
+        assert call(server, 'DELETE', INTERNAL + '/namespaces/' + rid).json() == OK
+    finally:
+        server.stop()
+
+
+def test_references_when_listing_environments_fails_and_the_delete_goes_ahead():
+    server = serve(version='v4.2')
+    try:
+        rid = server.sim.seed('https://a', namespace='a')['id']
+        server.sim.add_env(rid, 'p', 'dev')
+        server.sim.envs_using.list_error = 'mongo: connection refused'
+        assert references(server, rid).json() == error_500('mongo: connection refused')
+        assert call(server, 'DELETE', INTERNAL + '/namespaces/' + rid).json() == OK
+        assert server.sim.registries == []
+    finally:
+        server.stop()
+
+
+def test_references_project_order_is_random_only_when_asked():
+    sim = Simulator(version='v4.2')
+    for index in range(8):
+        sim.add_env('a' * 24, 'p%d' % index, 'dev')
+    order = [entry['project_name'] for entry in sim.envs_using.references('a' * 24)]
+    assert order == ['p%d' % i for i in range(8)]
+    sim.envs_using.random_order = True
+    orders = {tuple(e['project_name'] for e in sim.envs_using.references('a' * 24)) for dummy in range(20)}
+    assert len(orders) > 1 and all(sorted(o) == order for o in orders)
+
+
+def test_environments_over_the_control_routes():
+    server = serve(version='v4.2')
+    try:
+        url = server.url + '/_sim/envs'
+        rid = server.sim.seed('https://a', namespace='a')['id']
+        assert requests.post(url, json={'registry_id': rid}, timeout=5).json()['env_name'] == 'env-1'
+        env = {'registry_id': rid, 'project_name': 'p', 'project_alias': 'P', 'env_name': 'dev', 'env_alias': 'D'}
+        assert requests.post(url, json=env, timeout=5).ok
+        assert requests.post(url, json={'colour': 'blue'}, timeout=5).status_code == 400
+        assert [e['env_name'] for e in requests.get(url, timeout=5).json()['envs']] == ['env-1', 'dev']
+        assert references(server, rid).json()['references'][1] == {
+            'project_name': 'p', 'project_alias': 'P', 'envs': [{'name': 'dev', 'alias': 'D'}]}
+        assert requests.post(url + '/settings', json={'random_order': True, 'list_error': 'boom'}, timeout=5).ok
+        assert references(server, rid).json() == error_500('boom')
+        assert requests.delete(url, timeout=5).ok
+        requests.post(url + '/settings', json={'list_error': None}, timeout=5)
+        assert references(server, rid).json() == {'references': []}
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize('version', ['v4.1', 'v4.2'])
+def test_token_markers_have_no_effect_before_v43(version):
+    server = serve(version=version)
+    try:
+        server.sim.rotate_token(ADMIN)
+        server.sim.require_mfa(USER)
+        server.sim.enable_api_token(USER, False)
+        assert call(server, 'GET', OPENAPI).status_code == 200
+        assert call(server, 'GET', OPENAPI, token=USER).status_code == 200
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize('version', ['v4.3', 'v5.0', 'main'])
+def test_rotated_token_is_an_empty_401_from_v43(version):
+    server = serve(version=version)
+    try:
+        server.sim.rotate_token(ADMIN, new_token='new-admin-token')
+        for token in (ADMIN, None):
+            response = call(server, 'GET', OPENAPI, token=token)
+            assert (response.status_code, response.content) == (401, b'')
+        assert call(server, 'GET', OPENAPI + '?token=' + ADMIN, token=None).status_code == 401
+        assert create(server).status_code == 401
+        response = call(server, 'POST', OPENAPI, token='new-admin-token',
+                        body={'address': 'https://a', 'provider': 'native', 'namespace': 'n'})
+        assert response.json() == OK and server.sim.registries[0]['update_by'] == 'admin'
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize('reason', ['mfa_verification_required', 'mfa_enrollment_required'])
+def test_mfa_required_is_a_403_with_the_reason_from_v43(reason):
+    server = serve(version='v4.3')
+    try:
+        server.sim.require_mfa(USER, reason)
+        response = call(server, 'GET', OPENAPI, token=USER)
+        assert (response.status_code, response.headers['x-zadig-auth-reason']) == (403, reason)
+        assert response.content == ('{"reason":"%s"}' % reason).encode()
+        assert call(server, 'GET', OPENAPI).status_code == 200
+        server.sim.add_token('mfa-token', 'user', mfa_verified=True)
+        assert call(server, 'GET', OPENAPI, token='mfa-token').status_code == 200
+        server.sim.require_mfa('user', None)
+        assert call(server, 'GET', OPENAPI, token=USER).status_code == 200
+    finally:
+        server.stop()
+
+
+def test_non_admin_without_api_tokens_enabled_is_a_401_from_v43():
+    server = serve(version='v4.3')
+    try:
+        server.sim.enable_api_token(USER, False)
+        assert call(server, 'GET', OPENAPI, token=USER).status_code == 401
+        server.sim.enable_api_token(ADMIN, False)
+        assert call(server, 'GET', OPENAPI).status_code == 200
+        server.sim.enable_api_token('user')
+        assert call(server, 'GET', OPENAPI, token=USER).status_code == 200
+    finally:
+        server.stop()
+
+
+def test_token_markers_over_the_control_routes_and_reset():
+    server = serve(version='v4.3')
+    try:
+        url = server.url + '/_sim/tokens'
+        assert requests.post(url + '/rotate', json={'token': ADMIN, 'new_token': 'A2'}, timeout=5).ok
+        assert requests.post(url + '/user', json={'user': USER, 'mfa': 'mfa_enrollment_required'}, timeout=5).ok
+        assert requests.post(url, json={'token': 'bob', 'name': 'bob', 'admin': True}, timeout=5).ok
+        assert requests.post(url + '/user', json={'user': 'x', 'mfa': 'bogus'}, timeout=5).status_code == 400
+        assert requests.post(url + '/rotate', json={'token': 'unknown'}, timeout=5).status_code == 400
+        assert call(server, 'GET', OPENAPI).status_code == 401
+        assert call(server, 'GET', OPENAPI, token='A2').status_code == 200
+        assert call(server, 'GET', OPENAPI, token='bob').status_code == 200
+        assert call(server, 'GET', OPENAPI, token=USER).headers['x-zadig-auth-reason'] == 'mfa_enrollment_required'
+        assert requests.post(url + '/user', json={'user': 'user', 'api_token_enabled': False}, timeout=5).ok
+        assert call(server, 'GET', OPENAPI, token=USER).status_code == 401
+        requests.post(server.url + '/_sim/reset', timeout=5)
+        assert [call(server, 'GET', OPENAPI, token=t).status_code for t in (ADMIN, USER, 'A2')] == [200, 200, 401]
+    finally:
+        server.stop()
+
+
+def test_command_line_takes_a_version(tmp_path):
+    import subprocess
+    import sys
+    import time
+    from ansible_collections.zadig.core.tests.simulator import zadig_simulator
+    script = zadig_simulator.__file__
+    bad = subprocess.run([sys.executable, script, '--mode', 'main', '--version', 'v4.2'], capture_output=True,
+                         text=True, timeout=30, check=False)
+    assert bad.returncode == 2 and 'contradicts' in bad.stderr
+    port_file = tmp_path / 'port'
+    process = subprocess.Popen([sys.executable, script, '--port', '0', '--port-file', str(port_file), '--version',
+                                'v4.2'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for dummy in range(200):
+            if port_file.exists():
+                break
+            time.sleep(0.05)
+        url = 'http://127.0.0.1:%s' % port_file.read_text()
+        assert requests.get(url + '/_sim/version', timeout=5).json()['version'] == 'v4.2'
+        answer = requests.get(url + INTERNAL + '/namespaces/%s/references' % ('a' * 24),
+                              headers={'Authorization': 'Bearer admin-token'}, timeout=5)
+        assert answer.json() == {'references': []}
+    finally:
+        process.terminate()
+        process.wait(5)
