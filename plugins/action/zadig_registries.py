@@ -5,7 +5,8 @@
 
 Running the shared pipeline here, instead of one module process per registry,
 is what makes the registries role fast; the decisions are the same ``plan`` the
-zadig_registry module uses.
+zadig_registry module uses. The task's module_defaults and environment apply as
+they would to a module.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._manage import (
     EXPECTED_ERRORS, REGISTRY_OPTIONS, ensure_registries, failure)
+from ansible_collections.zadig.core.plugins.plugin_utils._task import task_arguments
 
 ARGUMENT_SPEC = dict(
     CONNECTION_ARGUMENT_SPEC,
@@ -32,20 +34,23 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        validation, params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        validation, params, environ = task_arguments(self, ARGUMENT_SPEC)
         secrets = validation._no_log_values
+        if validation.error_messages:
+            result.update(failed=True, msg=remove_values(validation.error_messages[0], secrets))
+            return result
         client = None
         try:
             client = ZadigClient(params['zadig_url'], params['zadig_token'], validate_certs=params['validate_certs'],
-                                 ca_path=params['ca_path'], timeout=params['timeout'])
+                                 ca_path=params['ca_path'], timeout=params['timeout'], environ=environ)
             outcome = ensure_registries(client, params['registries'], params['purge'],
                                         check_mode=bool(self._play_context.check_mode),
                                         diff=bool(self._play_context.diff))
         except EXPECTED_ERRORS as exc:
             outcome = dict(failure(exc, client), failed=True)
-        warnings = outcome.pop('warnings', None)
+        warnings = (client.warnings if client is not None else []) + (outcome.pop('warnings', None) or [])
         if client is not None:
-            warnings = [client.redact(warning) for warning in warnings or []]
+            warnings = [client.redact(warning) for warning in warnings]
         if warnings:
             outcome['warnings'] = warnings
         result.update(remove_values(outcome, secrets))

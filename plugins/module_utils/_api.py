@@ -198,7 +198,7 @@ class ZadigClient:
     """
 
     def __init__(self, base_url, token, validate_certs=True, ca_path=None, timeout=30, retries=3, backoff=0.5,
-                 secrets=()):
+                 secrets=(), environ=None):
         if not HAS_REQUESTS:
             raise ZadigAPIError(missing_required_lib('requests'))
         self._secrets = []
@@ -216,10 +216,19 @@ class ZadigClient:
                                  'it instead' % self.base_url)
         if ca_path and not validate_certs:
             self.warnings.append('ca_path is ignored because validate_certs is false')
+        environ = os.environ if environ is None else environ
         self.session = requests.Session()
+        # The environment is the task's, passed in: proxies and CA bundle come from it, and a ~/.netrc entry for
+        # the host can never replace the bearer token (requests applies netrc only when it trusts the environment).
+        self.session.trust_env = False
         self.session.headers.update({'Authorization': 'Bearer %s' % token, 'Accept': 'application/json'})
-        # Passed on every request: requests lets REQUESTS_CA_BUNDLE override a Session's own verify setting.
-        self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self.proxies = _proxies(self.base_url, environ)
+        if ca_path and validate_certs:
+            self.verify = ca_path
+        elif validate_certs:
+            self.verify = _environ(environ, 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE') or True
+        else:
+            self.verify = False
 
     def redact(self, text):
         for secret in self._secrets:
@@ -245,7 +254,8 @@ class ZadigClient:
                     # Said once, in words, through the task's warnings instead (see __init__).
                     warnings.simplefilter('ignore', requests.packages.urllib3.exceptions.InsecureRequestWarning)
                     response = self.session.request(method, self.base_url + path, json=body, params=params,
-                                                    timeout=self.timeout, allow_redirects=False, verify=self.verify)
+                                                    timeout=self.timeout, allow_redirects=False, verify=self.verify,
+                                                    proxies=self.proxies)
             except requests.exceptions.SSLError as exc:
                 raise self._error(method, path, 'TLS verification of %s failed (%s); set ca_path to the CA bundle '
                                   'that signed the server certificate, or validate_certs to false'
@@ -413,6 +423,26 @@ class ZadigClient:
         return self._write('DELETE', '%s/%s' % (INTERNAL, check_registry_id(registry_id)))
 
 
+def _environ(environ, *names):
+    return next((environ[name] for name in names if (environ.get(name) or '').strip()), None)
+
+
+def _proxies(base_url, environ):
+    """The proxies the task's environment names for ``base_url``, as requests would pick them from os.environ."""
+    proxies = {}
+    for name, value in environ.items():
+        lowered = name.lower()
+        if lowered.endswith('_proxy') and lowered != 'no_proxy' and value and (
+                name == lowered or lowered[:-6] not in proxies):
+            proxies[lowered[:-6]] = value
+    if not proxies:
+        return {}
+    no_proxy = _environ(environ, 'no_proxy', 'NO_PROXY') or ''
+    if requests.utils.should_bypass_proxies(base_url, no_proxy=no_proxy):
+        return {}
+    return proxies
+
+
 def _text(value):
     """A value the server meant as words, on one line; None for nothing."""
     if value is None or value == '':
@@ -482,7 +512,7 @@ def _reason(exc):
     args = getattr(cause, 'args', None)
     text = args[0] if args and isinstance(args[0], str) else str(cause)
     text = re.sub(r'<[^>]+>: ', '', text)
-    return re.sub(r"HTTP(S)?ConnectionPool\([^)]*\): ", '', text)
+    return re.sub(r'HTTPS?Connection(Pool)?\([^)]*\): ', '', text)
 
 
 def client_from_module(module, **kwargs):

@@ -52,12 +52,14 @@ class ScriptedSession:
         self.calls = list(calls)
         self.sent = []
         self.headers = {}
+        self.trust_env = True
 
-    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True, verify=None):  # pylint: disable=redefined-outer-name
+    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True, verify=None, proxies=None):  # pylint: disable=redefined-outer-name
         assert url.startswith(self.base_url), url
         path = url[len(self.base_url):]
         self.sent.append(dict(method=method, path=path, body=json, params=params, timeout=timeout,
-                              allow_redirects=allow_redirects, headers=dict(self.headers), verify=verify))
+                              allow_redirects=allow_redirects, headers=dict(self.headers), verify=verify,
+                              proxies=proxies))
         assert self.calls, 'unexpected request %s %s (no more scripted)' % (method, path)
         call = self.calls.pop(0)
         assert (method, path) == (call.method, call.path), 'expected %s %s, got %s %s' % (

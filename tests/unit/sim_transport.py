@@ -23,7 +23,7 @@ class SimSession:
         self.sim = sim
         self.headers = {}
 
-    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True, verify=None):  # pylint: disable=redefined-outer-name
+    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True, verify=None, proxies=None):  # pylint: disable=redefined-outer-name
         parts = urlsplit(url)
         target = parts.path + ('?' + urlencode(params) if params else '')
         body = '' if json is None else _dumps(json)

@@ -43,6 +43,8 @@ def fails(monkeypatch, call, action=lambda c: c.list_registries(), **kwargs):
 # ---- what reaches requests ---------------------------------------------------------------------------------
 
 def test_sends_bearer_token_timeout_and_never_follows_redirects(monkeypatch):
+    for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+        monkeypatch.delenv(name, raising=False)
     session = script(monkeypatch, [Call('GET', OPENAPI, answer=[REGISTRY])])
     assert client(timeout=7).list_registries() == [REGISTRY]
     session.assert_done()
@@ -55,6 +57,8 @@ def test_sends_bearer_token_timeout_and_never_follows_redirects(monkeypatch):
     (True, None, True), (False, None, False), (True, CA, CA), (False, CA, False), (False, '/nonexistent.pem', False),
 ])
 def test_tls_options_reach_requests(monkeypatch, validate_certs, ca_path, verify):
+    for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+        monkeypatch.delenv(name, raising=False)
     session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
     client(validate_certs=validate_certs, ca_path=ca_path).list_registries()
     assert session.sent[0]['verify'] == verify
@@ -323,6 +327,7 @@ def test_connection_refused_names_the_server_without_noise():
     message = str(info.value)
     assert message.startswith('GET %s: cannot reach Zadig at http://127.0.0.1:%d: ' % (OPENAPI, port))
     assert 'refused' in message.lower() and ' object at 0x' not in message and TOKEN not in message
+    assert 'HTTPConnection' not in message
     assert info.value.delivered is False
 
 

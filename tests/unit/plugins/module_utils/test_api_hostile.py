@@ -299,3 +299,44 @@ def test_the_ca_bundle_of_certifi_is_usable_as_ca_path(monkeypatch):
     session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
     ZadigClient(URL, TOKEN, ca_path=certifi.where()).list_registries()
     assert session.sent[0]['verify'] == certifi.where()
+
+
+# ---- the task's environment: proxies and CA bundles, never ~/.netrc ------------------------------------------------
+
+def test_the_environment_given_decides_proxies_and_ca_bundle_not_the_process_one(monkeypatch):
+    monkeypatch.setenv('HTTPS_PROXY', 'http://process-proxy:3128')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/process/ca.pem')
+    session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
+    ZadigClient(URL, TOKEN, environ={'https_proxy': 'http://task-proxy:3128', 'REQUESTS_CA_BUNDLE': '/task/ca.pem',
+                                     'HTTP_PROXY': 'http://plain:80'}).list_registries()
+    assert session.trust_env is False
+    assert session.sent[0]['proxies'] == {'https': 'http://task-proxy:3128', 'http': 'http://plain:80'}
+    assert session.sent[0]['verify'] == '/task/ca.pem'
+
+
+@pytest.mark.parametrize('no_proxy', ['zadig.example.com', '.example.com', 'example.com', '*'])
+def test_no_proxy_of_the_environment_given_is_honoured(monkeypatch, no_proxy):
+    session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
+    ZadigClient(URL, TOKEN, environ={'HTTPS_PROXY': 'http://p:3128', 'NO_PROXY': no_proxy}).list_registries()
+    assert session.sent[0]['proxies'] == {}
+
+
+def test_the_process_no_proxy_does_not_leak_into_another_environment(monkeypatch):
+    monkeypatch.setenv('NO_PROXY', '*')
+    session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
+    ZadigClient(URL, TOKEN, environ={'HTTPS_PROXY': 'http://p:3128'}).list_registries()
+    assert session.sent[0]['proxies'] == {'https': 'http://p:3128'}
+
+
+def test_ca_path_wins_over_the_ca_bundle_variables(monkeypatch):
+    session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
+    ZadigClient(URL, TOKEN, ca_path=certifi.where(), environ={'REQUESTS_CA_BUNDLE': '/x.pem'}).list_registries()
+    assert session.sent[0]['verify'] == certifi.where()
+
+
+def test_a_netrc_entry_for_the_host_never_replaces_the_bearer_token(tmp_path, monkeypatch, server):
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('machine 127.0.0.1 login admin password netrc-password\n')
+    netrc.chmod(0o600)
+    monkeypatch.setenv('NETRC', str(netrc))
+    assert ZadigClient(server.url, server.sim_admin).list_registries() == []
