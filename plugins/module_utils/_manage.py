@@ -65,11 +65,22 @@ class Reader:
 
 
 def _locate(registry_plan, before, now):
-    """Where the plan's registry is in a fresh list: for a create, the newest match that was not there before."""
+    """Where the plan's registry is in a fresh list: for a create, the one match that was not there before.
+
+    Two new matches mean another job created the same registry at the same
+    moment (Zadig has no lock and no uniqueness); which one is ours cannot be
+    told, so the task fails naming both rather than claim another job's.
+    """
     if registry_plan.action == 'create':
         known = {r.get('registry_id') for r in before}
         new = [r for r in find_matches(now, registry_plan.desired) if r.get('registry_id') not in known]
-        return max(new, key=lambda r: r['registry_id']) if new else None
+        if len(new) > 1:
+            raise TaskError('%d registries with the address and namespace of %s appeared while this task created '
+                            'one: %s. Another job (or a person) created the same registry at the same moment, and '
+                            'Zadig keeps duplicates; delete all but one of them (state: absent with registry_id)'
+                            % (len(new), describe(registry_plan.desired), ', '.join(r['registry_id'] for r in new)),
+                            changed=True, registry={}, duplicates=[view(r) for r in new])
+        return new[0] if new else None
     return next((r for r in now if r.get('registry_id') == registry_plan.registry_id), None)
 
 
@@ -194,7 +205,7 @@ def apply_plans(client, entries, subject=None, purge=False, check_mode=False):
     wrote) and the warnings.
     """
     desired_list = [validate(entry) for entry in entries]
-    check_list(desired_list)
+    check_list(desired_list, purge)
     subject = subject or describe(desired_list[0])
     for entry in entries:
         client.add_secrets(*(entry.get(key) for key in SECRET_OPTIONS))

@@ -419,6 +419,20 @@ def _compare_details(desired, known):
     return changes, secrets
 
 
+def _refuse_taken_key(registries, before, after):
+    """An update must not give a registry the natural key another one holds: Zadig would keep both, ambiguous."""
+    key = (normalise_address(after['address']), after['namespace'].strip())
+    if key == (normalise_address(before['address']), before['namespace'].strip()):
+        return
+    taken = [r for r in registries if r.get('registry_id') != before['registry_id']
+             and (normalise_address(r.get('address')), (r.get('namespace') or '').strip()) == key]
+    if taken:
+        raise ConflictError('cannot give %s the address %s and namespace %r: %s already has them, and Zadig would '
+                            'then hold two registries with one key; delete or change %s first'
+                            % (describe(before), after['address'], after['namespace'], ', '.join(
+                                r['registry_id'] for r in taken), 'it' if len(taken) == 1 else 'them'))
+
+
 def _plan_update(registries, desired, existing):
     before = view(existing)
     known = existing.get('details')
@@ -439,6 +453,7 @@ def _plan_update(registries, desired, existing):
         after['is_default'] = bool(desired['is_default'])
     if comparable(after) == current and not changes:
         return Plan('none', desired, before=before, after=before, secrets=secrets)
+    _refuse_taken_key(registries, before, after)
     after['namespace'] = after['namespace'].strip()
     if not after['provider']:
         raise InputError('provider is required to update %s: it has none on the server, and Zadig refuses to save '
@@ -493,8 +508,13 @@ def predict(registries, registry_plan):
     return result
 
 
-def check_list(desired_list):
-    """Rules of a whole list, checked before any request: one default at most, each registry named once."""
+def check_list(desired_list, purge=False):
+    """Rules of a whole list, checked before any request: one default at most, each registry named once, and no
+    purge that would keep nothing."""
+    if purge and not any(d['state'] == 'present' for d in desired_list):
+        raise InputError('purge: true with a list that names no registry to keep (it is empty, or every entry is '
+                         'state: absent) would delete every registry on the server, the default included; list the '
+                         'registries to keep, or set purge: false')
     defaults = [d for d in desired_list if d.get('is_default') and d['state'] == 'present']
     if len(defaults) > 1:
         raise InputError('at most one registry may have is_default: true, got %d (%s)'

@@ -93,15 +93,6 @@ def test_create_is_list_post_relist_and_returns_the_new_id(monkeypatch):
     assert len(session.sent) == 3
 
 
-def test_create_picks_the_newest_of_several_new_matches(monkeypatch):
-    older_new = reg('65a1b2c3d4e5f60718293a10', is_default=False)
-    newest = reg('65a1b2c3d4e5f60718293a11', is_default=False)
-    result, _failed, _session = run(monkeypatch, TASK, [
-        Call('GET', OPENAPI, answer=[]), Call('POST', OPENAPI, answer=OK),
-        Call('GET', OPENAPI, answer=[newest, older_new])])
-    assert result['registry']['registry_id'] == newest['registry_id']
-
-
 def test_update_sends_every_field_and_reads_back(monkeypatch):
     stored = reg(ID_A, is_default=True, region='keep-me')
     updated = dict(stored, provider='native')
