@@ -46,7 +46,6 @@ INTERNAL = '/api/aslan/system/registry'
 PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
 OPENAPI_PROVIDERS = ('ecr', 'dockerhub', 'acr', 'harbor', 'native', 'swr', 'tcr')
 LICENSED_PROVIDERS = ('ecr', 'jfrog', 'acr-enterprise', 'tcr-enterprise')
-HEX24 = re.compile(r'^[0-9a-fA-F]{24}$')
 NO_DOCUMENTS = 'mongo: no documents in result'
 BAD_OBJECT_ID = 'the provided hex string is not a valid ObjectID'
 IN_USE = "The registry cannot be deleted, it's being used by environment"
@@ -135,6 +134,35 @@ def go_parse_request_uri(raw):
         if not _valid_host(host):
             return False
     return _valid_escapes(rest, False)
+
+
+# --------------------------------------------------------------------------
+# Go's strings.TrimSpace and primitive.ObjectIDFromHex
+# --------------------------------------------------------------------------
+
+GO_SPACE = '\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a' \
+           '\u2028\u2029\u202f\u205f\u3000'
+
+
+def go_trim_space(value):
+    """strings.TrimSpace: Unicode White_Space at both ends (not Python's extra \\x1c-\\x1f)."""
+    return value.strip(GO_SPACE)
+
+
+def object_id_error(registry_id):
+    """The error of the mongo driver's ObjectIDFromHex(id), or None when the id parses (§6, §7.2).
+
+    Its length in bytes must be 24, then hex.DecodeString names the first byte that is not hex, as Go's
+    ``%#U`` prints it: ``encoding/hex: invalid byte: U+007A 'z'`` (a byte with no printable glyph gets no quote).
+    """
+    raw = registry_id.encode('utf-8')
+    if len(raw) != 24:
+        return BAD_OBJECT_ID
+    for byte in raw:
+        if chr(byte) not in '0123456789abcdefABCDEF':
+            glyph = " '%s'" % chr(byte) if chr(byte).isprintable() else ''
+            return 'encoding/hex: invalid byte: U+%04X%s' % (byte, glyph)
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -578,7 +606,7 @@ class Simulator:
 
     def find(self, registry_id):
         """FindRegistryById: a malformed id drops the _id filter and so finds the first registry."""
-        if not HEX24.match(registry_id):
+        if object_id_error(registry_id):
             return self.registries[0] if self.registries else None
         for doc in self.registries:
             if doc['id'] == registry_id.lower():
@@ -639,7 +667,7 @@ class Simulator:
             is_default = True
         self.registries.append({
             'id': self.new_id(), 'reg_addr': req['address'], 'reg_type': '', 'reg_provider': req['provider'],
-            'is_default': is_default, 'projects': None, 'namespace': req['namespace'].strip(),
+            'is_default': is_default, 'projects': None, 'namespace': go_trim_space(req['namespace']),
             'access_key': req['access_key'], 'secret_key': req['secret_key'], 'region': req['region'],
             'update_time': int(time.time()), 'update_by': name,
             'advanced_setting': {'modified': True, 'enable_tls': req['enable_tls'], 'tls_cert': req['tls_cert']},
@@ -664,7 +692,7 @@ class Simulator:
         decode_credentials(new)
         new['reg_addr'] = req['address']
         new['reg_provider'] = req['provider']
-        new['namespace'] = req['namespace'].strip()
+        new['namespace'] = req['namespace']
         new['is_default'] = req['is_default']
         if req['region']:
             new['region'] = req['region']
@@ -673,11 +701,11 @@ class Simulator:
             return invalid
         if new['reg_provider'] in LICENSED_PROVIDERS and not self.licensed:
             return http_error(7050, LICENSE_MESSAGE)
-        if new['namespace'] == '':
-            new['namespace'] = origin['namespace']
+        # Validated untrimmed, trimmed by the service, then dropped from the $set when empty (omitempty, §3.2).
+        new['namespace'] = go_trim_space(new['namespace']) or origin['namespace']
         new['is_default'] = self.update_default(origin, new['is_default'])
-        if not HEX24.match(registry_id):
-            return internal_error('RegistryNamespace.Update error: ' + BAD_OBJECT_ID)
+        if object_id_error(registry_id):
+            return internal_error('RegistryNamespace.Update error: ' + object_id_error(registry_id))
         new['update_time'] = int(time.time())
         new['update_by'] = name
         origin.clear()
@@ -747,15 +775,15 @@ class Simulator:
             return empty(400)
         if not isinstance(req['advanced_setting'], (dict, type(None))):
             return empty(400)
-        if not HEX24.match(registry_id):
-            return internal_error(BAD_OBJECT_ID)
+        if object_id_error(registry_id):
+            return internal_error(object_id_error(registry_id))
         origin = self.find(registry_id)
         if origin is None:
             return internal_error(NO_DOCUMENTS)
-        namespace = req['namespace'].strip()
-        invalid = validate_registry(req['reg_addr'], req['reg_provider'], namespace)
+        invalid = validate_registry(req['reg_addr'], req['reg_provider'], req['namespace'])
         if invalid:
             return invalid
+        namespace = go_trim_space(req['namespace'])  # as on the OpenAPI PUT: "" after the trim keeps the stored one
         is_default = self.update_default(origin, req['is_default'])
         settings = req['advanced_setting']
         new = {
@@ -785,15 +813,14 @@ class Simulator:
             return empty(403)
         if self.envs_using.list_error is None and registry_id in self.envs_using:
             return internal_error(IN_USE)
-        if not HEX24.match(registry_id):
-            return internal_error(BAD_OBJECT_ID)
+        if object_id_error(registry_id):
+            return internal_error(object_id_error(registry_id))
         doc = self.find(registry_id)
-        if doc is None:
-            return success()
-        self.registries.remove(doc)
-        if doc['is_default'] and self.registries and self.first_default() is None:
-            self.registries[0]['is_default'] = True
-        return self.dind_sync() or success()
+        if doc is not None:
+            self.registries.remove(doc)
+            if doc['is_default'] and self.registries and self.first_default() is None:
+                self.registries[0]['is_default'] = True
+        return self.dind_sync() or success()  # run even when nothing was deleted (§6)
 
 
 INTERNAL_FIELDS = {

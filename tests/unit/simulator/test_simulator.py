@@ -174,7 +174,6 @@ def test_create_binds_keys_case_insensitively_and_ignores_unknown_keys(server_v4
     ({'address': ''}, 'empty reg_addr'),
     ({'provider': ''}, 'empty reg_provider'),
     ({'namespace': ''}, 'empty namespace'),
-    ({'namespace': '   '}, 'empty namespace'),
 ])
 def test_update_validation_is_400_err_invalid_param(server, fields, description):
     server.sim.seed('https://reg.example.com', namespace='team')
@@ -1066,3 +1065,131 @@ def test_command_line_takes_a_version(tmp_path):
     finally:
         process.terminate()
         process.wait(5)
+
+
+# ---- fidelity: namespaces validated untrimmed, then trimmed (§3.1, §3.2, §4.3, §9) -------------------------
+
+def test_create_validates_the_namespace_untrimmed_and_stores_it_trimmed_section_3_1(server):
+    assert create(server, namespace='   ').json() == OK
+    assert create(server, namespace='\t team \u3000\n').json() == OK
+    assert [r['namespace'] for r in listing(server)] == ['', 'team']
+    assert create(server, namespace='').json() == error_500('namespace cannot be empty')
+
+
+def test_create_trims_like_go_strings_trim_space_not_like_python_strip(server_v41):
+    create(server_v41, namespace='\x1cteam\xa0')
+    assert listing(server_v41)[0]['namespace'] == '\x1cteam'
+
+
+@pytest.mark.parametrize('namespace', ['   ', '\t\n', '\u3000'])
+def test_openapi_put_of_a_blank_namespace_answers_200_and_keeps_the_stored_one_section_3_2(server, namespace):
+    rid = server.sim.seed('https://reg.example.com', namespace='team')['id']
+    body = {'address': 'https://r2.example.com', 'provider': 'native', 'namespace': namespace}
+    assert call(server, 'PUT', OPENAPI + '/' + rid, body=body).json() == OK
+    assert listing(server)[0]['namespace'] == 'team'
+    assert listing(server)[0]['address'] == 'https://r2.example.com'
+
+
+def test_openapi_put_trims_a_namespace_after_validating_it_section_4_3(server_v41):
+    rid = server_v41.sim.seed('https://reg.example.com', namespace='team')['id']
+    body = {'address': 'https://reg.example.com', 'provider': 'native', 'namespace': '  other '}
+    assert call(server_v41, 'PUT', OPENAPI + '/' + rid, body=body).json() == OK
+    assert listing(server_v41)[0]['namespace'] == 'other'
+
+
+def test_internal_put_validates_the_namespace_untrimmed_too_section_1_3(server_v41):
+    rid = server_v41.sim.seed('https://reg.example.com', namespace='team')['id']
+    body = {'reg_addr': 'https://reg.example.com', 'reg_provider': 'native', 'namespace': '   '}
+    assert call(server_v41, 'PUT', INTERNAL + '/namespaces/' + rid, body=body).json() == OK
+    assert server_v41.sim.registries[0]['namespace'] == 'team'
+    body['namespace'] = ' x '
+    assert call(server_v41, 'PUT', INTERNAL + '/namespaces/' + rid, body=body).json() == OK
+    assert server_v41.sim.registries[0]['namespace'] == 'x'
+
+
+# ---- fidelity: the delete of an absent id still syncs DinD; malformed ids (§6) -------------------------------
+
+def test_delete_of_an_absent_valid_id_runs_the_dind_sync_section_6(server):
+    assert call(server, 'DELETE', INTERNAL + '/namespaces/' + 'a' * 24).json() == OK
+    server.sim.seed('localhost:5000', namespace='broken')
+    response = call(server, 'DELETE', INTERNAL + '/namespaces/' + 'a' * 24)
+    assert (response.status_code, response.content) == (500, b'')
+    assert len(server.sim.registries) == 1
+
+
+@pytest.mark.parametrize('raw_id, description', [
+    ('nothex', 'the provided hex string is not a valid ObjectID'),
+    ('a' * 23, 'the provided hex string is not a valid ObjectID'),
+    ('a' * 25, 'the provided hex string is not a valid ObjectID'),
+    ('a' * 24 + '%0A', 'the provided hex string is not a valid ObjectID'),
+    ('%C3%A9' + 'a' * 23, 'the provided hex string is not a valid ObjectID'),
+    ('z' * 24, "encoding/hex: invalid byte: U+007A 'z'"),
+    ('a' * 23 + 'g', "encoding/hex: invalid byte: U+0067 'g'"),
+    ('0' * 5 + 'Zq' + 'f' * 17, "encoding/hex: invalid byte: U+005A 'Z'"),
+    ('a' * 23 + '%20', "encoding/hex: invalid byte: U+0020 ' '"),
+    ('a' * 23 + '%01', 'encoding/hex: invalid byte: U+0001'),
+    ('%C3%A9' + 'a' * 22, "encoding/hex: invalid byte: U+00C3 'Ã'"),
+])
+def test_delete_of_a_malformed_id_gives_object_id_from_hex_error_section_6(server_v41, raw_id, description):
+    server_v41.sim.seed('https://reg.example.com', namespace='team')
+    response = call(server_v41, 'DELETE', INTERNAL + '/namespaces/' + raw_id)
+    assert (response.status_code, response.json()) == (500, error_500(description))
+    assert len(server_v41.sim.registries) == 1
+
+
+def test_put_with_a_24_character_non_hex_id_fails_at_update_with_the_hex_error_section_7_2(server_v41):
+    server_v41.sim.seed('https://reg.example.com', namespace='team')
+    body = {'address': 'https://x.example.com', 'provider': 'native', 'namespace': 'x'}
+    response = call(server_v41, 'PUT', OPENAPI + '/' + 'z' * 24, body=body)
+    assert response.json() == error_500("RegistryNamespace.Update error: encoding/hex: invalid byte: U+007A 'z'")
+    assert call(server_v41, 'GET', OPENAPI + '/' + 'a' * 24 + '%0A').json()['namespace'] == 'team'
+
+
+# ---- fidelity: ?token= and a header together (§2, corrected 2026-12-01) ----------------------------------------
+
+def fake_jwt(name):
+    import base64
+
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip('=')
+    return '%s.%s.%s' % (part({'alg': 'HS256', 'typ': 'JWT'}), part({'name': name, 'uid': name}), 'bad-signature')
+
+
+def create_as(server, query_token, header):
+    body = {'address': 'https://a', 'provider': 'native', 'namespace': 'n'}
+    return requests.post(server.url + OPENAPI + '?token=' + query_token, json=body, timeout=5,
+                         headers={'Authorization': header})
+
+
+def test_with_query_token_and_header_the_gateway_checks_the_query_and_aslan_acts_as_the_header_section_2(server):
+    response = create_as(server, USER, 'Bearer ' + ADMIN)
+    assert response.json() == OK and server.sim.registries[0]['update_by'] == 'admin'
+    response = create_as(server, ADMIN, 'Bearer ' + USER)
+    assert (response.status_code, response.content) == (403, b'')
+    assert create_as(server, 'wrong', 'Bearer ' + ADMIN).status_code == 401
+    assert len(server.sim.registries) == 1
+
+
+def test_aslan_reads_the_header_claims_without_checking_the_signature_section_2(server_v41):
+    assert create_as(server_v41, USER, 'Bearer ' + fake_jwt('admin')).json() == OK
+    assert create_as(server_v41, ADMIN, 'Bearer ' + fake_jwt('user')).status_code == 403
+    assert create_as(server_v41, ADMIN, 'Bearer ' + fake_jwt('stranger')).status_code == 403
+    assert call(server_v41, 'GET', OPENAPI, token=fake_jwt('admin')).status_code == 401
+    assert [r['update_by'] for r in server_v41.sim.registries] == ['admin']
+
+
+def test_an_unreadable_header_leaves_the_query_token_user_acting_section_2(server_v41):
+    assert create_as(server_v41, ADMIN, 'Bearer not-a-token').json() == OK
+    assert create_as(server_v41, USER, 'Bearer not-a-token').status_code == 403
+
+
+def test_from_v43_only_the_query_token_is_checked_at_the_gateway_section_2():
+    server = serve(version='v4.3')
+    try:
+        server.sim.rotate_token(ADMIN)
+        assert create_as(server, USER, 'Bearer ' + ADMIN).json() == OK
+        assert create_as(server, ADMIN, 'Bearer ' + USER).status_code == 401
+        server.sim.require_mfa(USER)
+        assert create_as(server, USER, 'Bearer ' + ADMIN).status_code == 403
+    finally:
+        server.stop()
