@@ -6,6 +6,7 @@ start_simulator v4.1
 status=0
 ansible-playbook leaks.yml -vvv --diff -e zadig_url="${SIM_URL}" -e admin_token="${ZADIG_SIM_ADMIN_TOKEN}" \
     -e user_token="${ZADIG_SIM_USER_TOKEN}" -e @secrets.yml "$@" > leaks.log 2>&1 || status=$?
+ansible-playbook newline.yml -v --diff -e zadig_url="${SIM_URL}" -e @secrets.yml "$@" >> leaks.log 2>&1 || status=$?
 stop_simulator
 if [ "${status}" -ne 0 ]; then
     cat leaks.log
