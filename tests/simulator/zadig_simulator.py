@@ -4,13 +4,20 @@
 
 Written from ``zadig-api.md`` (the spec read from Zadig's source), never from
 this collection's client, so that tests catch the client's mistakes.  It models
-the gateway (401 rules), aslan's handlers (validation order, exact error
-bodies, default-registry rules of v4.1 and of ``main``, quirks such as the
-malformed id that returns the first registry) and the DinD sync that can fail
-after a write has committed.
+the gateway (401 rules, and from v4.3 rotated tokens and MFA), aslan's handlers
+(validation order, exact error bodies, default-registry rules of v4.1 and of
+``main``, quirks such as the malformed id that returns the first registry), the
+references route of v4.2 and the DinD sync that can fail after a write has
+committed.  ``version`` picks the server version (v4.1, v4.2, v4.3, v5.0, main).
+
+Opt-in faults (``_faults.py``) and a reverse-proxy ``prefix`` go beyond Zadig,
+for hostile tests of the client; by default nothing of the kind happens.
 
 Tests drive it in-process (``Simulator``) or over HTTP through the ``/_sim/``
-control routes, which need no token and are never counted.
+control routes, which need no token, are never counted and stay at the root
+whatever the prefix: ``reset``, ``registries``, ``faults``, ``envs`` (and
+``envs/settings``), ``tokens`` (and ``tokens/rotate``, ``tokens/user``),
+``requests`` and ``version``.
 
 Run ``python zadig_simulator.py --help`` for the command line.
 """
@@ -37,9 +44,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 try:  # modules of the tests.simulator package, or of the script's folder
     from ._environments import Environments
     from ._faults import HTML, Fault, proxy_page
+    from ._golang import go_parse_request_uri, go_trim_space, object_id_error
 except ImportError:
     from _environments import Environments  # pylint: disable=import-error
     from _faults import HTML, Fault, proxy_page  # pylint: disable=import-error
+    from _golang import go_parse_request_uri, go_trim_space, object_id_error  # pylint: disable=import-error
 
 OPENAPI = '/openapi/system/registry'
 INTERNAL = '/api/aslan/system/registry'
@@ -47,122 +56,12 @@ PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
 OPENAPI_PROVIDERS = ('ecr', 'dockerhub', 'acr', 'harbor', 'native', 'swr', 'tcr')
 LICENSED_PROVIDERS = ('ecr', 'jfrog', 'acr-enterprise', 'tcr-enterprise')
 NO_DOCUMENTS = 'mongo: no documents in result'
-BAD_OBJECT_ID = 'the provided hex string is not a valid ObjectID'
 IN_USE = "The registry cannot be deleted, it's being used by environment"
 LICENSE_MESSAGE = '用户许可证不可用，请检查许可证后重试'
 JSON = 'application/json; charset=utf-8'
 # Server versions, oldest first (§14); every one but main has the v4.1 default rules (§5).
 VERSIONS = ('v4.1', 'v4.2', 'v4.3', 'v5.0', 'main')
 MFA_REASONS = ('mfa_verification_required', 'mfa_enrollment_required')
-
-
-# --------------------------------------------------------------------------
-# Go's net/url.ParseRequestURI, the address check of OpenAPI create (§4.2)
-# --------------------------------------------------------------------------
-
-_HOST_EXTRA = set("!$&'()*+,;=:[]<>\"-_.~")
-_USERINFO_EXTRA = set("-._:~!$&'()*+,;=%@")
-
-
-def _is_hex(char):
-    return char in '0123456789abcdefABCDEF'
-
-
-def _valid_escapes(text, host):
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == '%':
-            if i + 2 >= len(text) or not (_is_hex(text[i + 1]) and _is_hex(text[i + 2])):
-                return False
-            if host and int(text[i + 1], 16) < 8 and text[i:i + 3] != '%25':
-                return False
-            i += 3
-            continue
-        if host and ord(char) < 0x80 and not (char.isascii() and char.isalnum()) and char not in _HOST_EXTRA:
-            return False
-        i += 1
-    return True
-
-
-def _valid_host(host):
-    if host.startswith('['):
-        end = host.rfind(']')
-        if end < 0:
-            return False
-        port = host[end + 1:]
-        if port and not re.fullmatch(r':[0-9]*', port):
-            return False
-        return _valid_escapes(host[1:end], True)
-    colon = host.rfind(':')
-    if colon >= 0 and not re.fullmatch(r':[0-9]*', host[colon:]):
-        return False
-    return _valid_escapes(host, True)
-
-
-def go_parse_request_uri(raw):
-    """Return True when Go's ``url.ParseRequestURI(raw)`` succeeds."""
-    if raw == '' or any(ord(c) < 0x20 or ord(c) == 0x7f for c in raw):
-        return False
-    if raw == '*':
-        return True
-    scheme, rest = '', raw
-    for i, char in enumerate(raw):
-        if char.isascii() and char.isalpha():
-            continue
-        if char.isascii() and (char.isdigit() or char in '+-.'):
-            if i == 0:
-                break
-            continue
-        if char == ':':
-            if i == 0:
-                return False
-            scheme, rest = raw[:i], raw[i + 1:]
-        break
-    if rest.endswith('?') and rest.count('?') == 1:
-        rest = rest[:-1]
-    else:
-        rest = rest.split('?', 1)[0]
-    if not rest.startswith('/'):
-        return scheme != ''
-    if scheme and rest.startswith('//'):
-        authority, slash, path = rest[2:].partition('/')
-        rest = slash + path
-        userinfo, at, host = authority.rpartition('@')
-        if at and not all((c.isascii() and c.isalnum()) or c in _USERINFO_EXTRA for c in userinfo):
-            return False
-        if not _valid_host(host):
-            return False
-    return _valid_escapes(rest, False)
-
-
-# --------------------------------------------------------------------------
-# Go's strings.TrimSpace and primitive.ObjectIDFromHex
-# --------------------------------------------------------------------------
-
-GO_SPACE = '\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a' \
-           '\u2028\u2029\u202f\u205f\u3000'
-
-
-def go_trim_space(value):
-    """strings.TrimSpace: Unicode White_Space at both ends (not Python's extra \\x1c-\\x1f)."""
-    return value.strip(GO_SPACE)
-
-
-def object_id_error(registry_id):
-    """The error of the mongo driver's ObjectIDFromHex(id), or None when the id parses (§6, §7.2).
-
-    Its length in bytes must be 24, then hex.DecodeString names the first byte that is not hex, as Go's
-    ``%#U`` prints it: ``encoding/hex: invalid byte: U+007A 'z'`` (a byte with no printable glyph gets no quote).
-    """
-    raw = registry_id.encode('utf-8')
-    if len(raw) != 24:
-        return BAD_OBJECT_ID
-    for byte in raw:
-        if chr(byte) not in '0123456789abcdefABCDEF':
-            glyph = " '%s'" % chr(byte) if chr(byte).isprintable() else ''
-            return 'encoding/hex: invalid byte: U+%04X%s' % (byte, glyph)
-    return None
 
 
 # --------------------------------------------------------------------------
