@@ -43,6 +43,7 @@ PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
 RETRY_STATUSES = (502, 503, 504)
 WRITES = ('POST', 'PUT', 'DELETE')
 MASK = '********'
+MAX_TIMEOUT = 86400
 _CRYPTOGRAPHY = {}
 _BASE_URL = re.compile(r'^https?://[^/\s?#@]+(/[^\s?#]*)?$', re.I)
 _TOKEN = re.compile(r'^[\x21-\x7e]+$')
@@ -151,7 +152,7 @@ def _hint(status, method, path):
 def secret_forms(secret):
     """Every form a secret can take in a message: as is, trimmed, escaped by repr or JSON, URL-quoted."""
     forms = set()
-    for value in {secret, secret.strip()}:
+    for value in (secret, secret.strip()):
         if not value:
             continue
         forms.update((value, repr(value)[1:-1], json.dumps(value)[1:-1], quote(value, safe=''), quote_plus(value),
@@ -174,9 +175,9 @@ def check_connection(base_url, token, validate_certs, ca_path, timeout):
     if not _TOKEN.match(token):
         raise ZadigAPIError('zadig_token must be a Zadig API token: one word of printable ASCII characters, without '
                             'spaces, control characters or non-ASCII characters inside it')
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ZadigAPIError('timeout must be a positive number of seconds (option timeout or ZADIG_TIMEOUT), got %r'
-                            % (timeout,))
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise ZadigAPIError('timeout must be a positive number of seconds, at most %d (option timeout or '
+                            'ZADIG_TIMEOUT), got %r' % (MAX_TIMEOUT, timeout))
     if ca_path and validate_certs:
         if not os.path.exists(ca_path):
             raise ZadigAPIError('ca_path %s does not exist (option ca_path or ZADIG_CA_PATH)' % ca_path)

@@ -54,7 +54,8 @@ class ScriptedSession:
         self.headers = {}
         self.trust_env = True
 
-    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True, verify=None, proxies=None):  # pylint: disable=redefined-outer-name
+    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True,  # pylint: disable=redefined-outer-name
+                verify=None, proxies=None):
         assert url.startswith(self.base_url), url
         path = url[len(self.base_url):]
         self.sent.append(dict(method=method, path=path, body=json, params=params, timeout=timeout,

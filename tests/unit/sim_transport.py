@@ -14,25 +14,33 @@ import json
 from urllib.parse import urlencode, urlsplit
 
 import requests
+from urllib3.exceptions import ProtocolError
 
 
 class SimSession:
-    """Stands in for requests.Session; a dropped connection becomes requests.ConnectionError."""
+    """Stands in for requests.Session; a dropped connection becomes requests.ConnectionError, a truncated answer
+    ChunkedEncodingError, as over a socket."""
 
     def __init__(self, sim):
         self.sim = sim
         self.headers = {}
 
-    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True, verify=None, proxies=None):  # pylint: disable=redefined-outer-name
+    def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True,  # pylint: disable=redefined-outer-name
+                verify=None, proxies=None):
         parts = urlsplit(url)
         target = parts.path + ('?' + urlencode(params) if params else '')
         body = '' if json is None else _dumps(json)
         answer = self.sim.handle(method, target, dict(self.headers), body)
         if answer is None:
             raise requests.exceptions.ConnectionError('Connection aborted: the server closed the connection')
+        payload = answer.payload()
+        if answer.declared_length and answer.declared_length > len(payload):
+            raise requests.exceptions.ChunkedEncodingError(ProtocolError(
+                'Connection broken: IncompleteRead(%d bytes read, %d more expected)'
+                % (len(payload), answer.declared_length - len(payload))))
         response = requests.Response()
         response.status_code = answer.status
-        response._content = answer.payload()
+        response._content = payload
         response.encoding = 'utf-8'
         if answer.content_type:
             response.headers['Content-Type'] = answer.content_type

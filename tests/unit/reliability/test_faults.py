@@ -46,6 +46,11 @@ FAULTS = {
     'answer after timeout always': dict(kind='latency', delay=SLOW, count=99),
     'commit then 500': dict(kind='commit_then_500', count=1),
     'commit then dropped connection': dict(kind='commit_then_drop', count=1),
+    'proxy HTML 502 once': dict(kind='html', status=502, count=1),
+    'proxy HTML 502 always': dict(kind='html', status=502, count=99),
+    'login page with 200': dict(kind='html', status=200, count=1),
+    'truncated answer': dict(kind='truncate', count=1),
+    'JSON of another shape': dict(kind='malformed', body=[None, 1, 'x'], count=1),
 }
 REPORT = os.path.join('tests', 'output', 'reports', 'fault-matrix.txt')
 
@@ -94,7 +99,7 @@ def run_case(operation, fault_name):
     if outcome == 'failed':
         if TASKS[task_name].get('address') not in message:
             problems.append('message does not name the registry')
-        if not any(word in message for word in ('HTTP ', 'cannot reach', 'no answer')):
+        if not any(word in message for word in ('HTTP ', 'cannot reach', 'no answer', 'cut off', 'unexpected answer')):
             problems.append('message gives no cause')
         if server_changed != bool(changed) and 'may still apply' not in message:
             problems.append('server changed=%s but the result says changed=%s' % (server_changed, changed))

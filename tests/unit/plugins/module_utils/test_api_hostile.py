@@ -99,7 +99,7 @@ def test_the_token_from_the_environment_with_a_newline_works_through_a_module(mo
 
 # ---- the other connection options --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('timeout', [0, -1, -0.5])
+@pytest.mark.parametrize('timeout', [0, -1, -0.5, 86401, 10 ** 12])
 def test_a_timeout_that_is_not_positive_is_refused(monkeypatch, timeout):
     refused_before_any_request(monkeypatch, ['timeout must be a positive number', repr(timeout)], timeout=timeout)
 

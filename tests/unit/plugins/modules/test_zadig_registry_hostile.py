@@ -33,7 +33,7 @@ def test_a_rival_create_seen_in_the_read_back_fails_naming_both_ids(monkeypatch)
 
 
 def test_a_rival_create_in_check_mode_is_not_a_concern(monkeypatch):
-    result, failed, _ = run(monkeypatch, TASK, [Call('GET', OPENAPI, answer=[OTHER])], check_mode=True)
+    result, failed, dummy = run(monkeypatch, TASK, [Call('GET', OPENAPI, answer=[OTHER])], check_mode=True)
     assert not failed and result['changed'] is True
 
 
@@ -72,7 +72,7 @@ def test_moving_a_registry_onto_another_ones_key_is_refused_before_any_write(mon
 
 def test_moving_onto_a_free_key_or_keeping_the_key_is_fine(monkeypatch):
     moved = reg(ID_A, address='https://new.example.com', is_default=True)
-    result, failed, _ = run(monkeypatch, {'registry_id': ID_A, 'address': 'https://new.example.com'}, [
+    result, failed, dummy = run(monkeypatch, {'registry_id': ID_A, 'address': 'https://new.example.com'}, [
         Call('GET', OPENAPI, answer=[HARBOR, OTHER]),
         Call('PUT', OPENAPI + '/' + ID_A, answer=OK),
         Call('GET', OPENAPI, answer=[moved, OTHER]),
