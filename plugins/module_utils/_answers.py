@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-REGISTRY_ID = re.compile(r'^[0-9a-f]{24}$')
+REGISTRY_ID = re.compile(r'^[0-9a-f]{24}\Z')
 
 
 class ShapeError(ValueError):

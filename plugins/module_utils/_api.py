@@ -45,8 +45,8 @@ WRITES = ('POST', 'PUT', 'DELETE')
 MASK = '********'
 MAX_TIMEOUT = 86400
 _CRYPTOGRAPHY = {}
-_BASE_URL = re.compile(r'^https?://[^/\s?#@]+(/[^\s?#]*)?$', re.I)
-_TOKEN = re.compile(r'^[\x21-\x7e]+$')
+_BASE_URL = re.compile(r'^https?://[^/\s?#@]+(/[^\s?#]*)?\Z', re.I)
+_TOKEN = re.compile(r'^[\x21-\x7e]+\Z')
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.I | re.S)
 
 ENVIRONMENT = dict(zadig_url='ZADIG_URL', zadig_token='ZADIG_TOKEN', validate_certs='ZADIG_VALIDATE_CERTS',

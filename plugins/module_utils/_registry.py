@@ -20,12 +20,12 @@ FIELDS = ('address', 'provider', 'region', 'namespace', 'is_default')
 DETAIL_FIELDS = ('access_key', 'secret_key', 'enable_tls', 'tls_cert', 'projects')
 SECRET_FIELDS = ('access_key', 'secret_key')
 MASK = '********'
-_ADDRESS = re.compile(r'^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#@\s]*)(?P<rest>.*)$', re.S)
+_ADDRESS = re.compile(r'^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#@\s]*)(?P<rest>.*)\Z', re.S)
 _HOST = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*'
-                   r'|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$')
+                   r'|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?\Z')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
-_NAMESPACE = re.compile(r'^[A-Za-z0-9._/-]+$')
-_REGION = re.compile(r'^[A-Za-z0-9_-]+$')
+_NAMESPACE = re.compile(r'^[A-Za-z0-9._/-]+\Z')
+_REGION = re.compile(r'^[A-Za-z0-9_-]+\Z')
 LIMITS = {'address': 2048, 'namespace': 255, 'region': 64, 'access_key': 4096, 'secret_key': 4096, 'tls_cert': 65536}
 
 

@@ -340,3 +340,17 @@ def test_a_netrc_entry_for_the_host_never_replaces_the_bearer_token(tmp_path, mo
     netrc.chmod(0o600)
     monkeypatch.setenv('NETRC', str(netrc))
     assert ZadigClient(server.url, server.sim_admin).list_registries() == []
+
+
+# ---- a trailing newline never slips past an anchored pattern ($ matches before one) --------------------------------
+
+def test_an_id_with_a_trailing_newline_is_refused_before_any_request(monkeypatch):
+    session = script(monkeypatch, [])
+    with pytest.raises(ZadigAPIError, match='registry_id must be 24 lowercase hexadecimal'):
+        ZadigClient(URL, TOKEN).get_registry(RID + '\n')
+    assert session.sent == []
+
+
+def test_an_answered_id_with_a_trailing_newline_is_not_an_id(monkeypatch):
+    error = failure(monkeypatch, [Call('GET', OPENAPI, answer=[dict(REGISTRY, registry_id=RID + '\n')])])
+    assert 'not 24 lowercase hexadecimal characters' in str(error) and '\n' not in str(error)

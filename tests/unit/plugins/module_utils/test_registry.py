@@ -70,3 +70,14 @@ def test_validate_does_not_apply_present_rules_to_absent():
     validate({'address': 'https://r.example.com', 'provider': 'ecr', 'state': 'absent'})
     with pytest.raises(InputError):
         validate({'address': 'https://r.example.com', 'provider': 'ecr'})
+
+
+@pytest.mark.parametrize('field, value', [
+    ('registry_id', '65a1b2c3d4e5f60718293a4b\n'), ('address', 'https://reg.example.com\n'),
+    ('namespace', 'team\n'), ('region', 'eu-west-1\n'),
+])
+def test_a_trailing_newline_is_refused_in_every_checked_option(field, value):
+    options = {'address': 'https://reg.example.com', 'namespace': 'team', 'provider': 'swr', 'region': 'eu-west-1'}
+    options[field] = value
+    with pytest.raises(InputError, match=field):
+        validate(options)
