@@ -13,7 +13,9 @@ options:
   zadig_url:
     description:
       - Base URL of the Zadig server, for example C(https://zadig.example.com). A trailing C(/) is accepted.
-      - If not set, the value of the E(ZADIG_URL) environment variable is used.
+      - A path after the host is kept, for a Zadig served under a prefix behind a reverse proxy,
+        for example C(https://tools.example.com/zadig).
+      - If not set, the value of the E(ZADIG_URL) environment variable is used. Surrounding whitespace is ignored.
     type: str
     required: true
   zadig_token:
@@ -21,6 +23,8 @@ options:
       - A Zadig API token, sent in the C(Authorization) header as a bearer token. Find it in Zadig under the user's account settings.
       - Creating, reading one registry, updating and deleting need a token of a system administrator.
       - If not set, the value of the E(ZADIG_TOKEN) environment variable is used.
+      - Surrounding whitespace, such as the newline of a pasted token, is ignored; a token with a space or a control
+        character inside is refused before any request.
     type: str
     required: true
   validate_certs:
@@ -33,16 +37,23 @@ options:
   ca_path:
     description:
       - A PEM file of CA certificates used to verify the Zadig server.
+      - It must exist and hold a PEM certificate; it is checked before any request.
       - If not set, the value of the E(ZADIG_CA_PATH) environment variable is used.
+      - Without it, a CA bundle named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) in the task's environment is used.
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request, more than 0 and at most 86400.
       - Reads are retried up to three times, with back-off, on connection errors and HTTP 502, 503 and 504.
         Writes are never retried blindly.
       - If not set, the value of the E(ZADIG_TIMEOUT) environment variable is used.
     type: int
     default: 30
+notes:
+  - An environment variable that is set but empty counts as unset.
+  - The environment is the task's, as a module would see it, including a play's or task's C(environment:);
+    HTTP proxies come from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) there. A C(~/.netrc) entry is never used.
+  - C(module_defaults) of C(group/zadig.core.zadig) win over the environment, and task options win over both.
 requirements:
   - requests
 '''
