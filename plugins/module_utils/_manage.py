@@ -11,10 +11,11 @@ server once, plan everything, write what differs, read back once. Not a public A
 from __future__ import annotations
 
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError, client_from_module
+from ansible_collections.zadig.core.plugins.module_utils._drift import drift_report, summary
+from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
     REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, InputError, check_list, describe, differences,
-    filter_registries, find_matches, from_internal, internal_doc, needs_details, plan_all, same_detail, validate,
-    view)
+    filter_registries, find_matches, from_internal, internal_doc, needs_details, same_detail, validate, view)
 
 SECRET_OPTIONS = ('access_key', 'secret_key')
 
@@ -196,13 +197,31 @@ def _reencodes(plans):
                and p.desired.get('update_secrets') == 'compare' for p in plans)
 
 
-def apply_plans(client, entries, subject=None, purge=False, check_mode=False):
-    """Validate every entry, read once, plan all, write what differs, read back once and verify.
+class Prepared:
+    """A list read and planned, nothing written yet: what check mode reports and the real run carries out."""
+
+    def __init__(self, subject, read, before, plans, predicted, warnings, not_compared):
+        self.subject = subject
+        self.read = read
+        self.before = before
+        self.plans = plans
+        self.predicted = predicted
+        self.warnings = warnings
+        self.not_compared = not_compared
+
+
+def _openapi_only(desired):
+    """A task planned from the OpenAPI fields alone: what it names of credentials, TLS and projects is not compared."""
+    return dict(desired, compared={})
+
+
+def prepare(client, entries, subject=None, purge=False, partial=False):
+    """Validate every entry, read once, plan all.
 
     Reads through the internal route only when an entry compares credentials,
-    TLS or projects, or an swr/ecr update needs the whole document. Returns the
-    plans in the order they were carried out (``observed`` set on each one that
-    wrote) and the warnings.
+    TLS or projects, or an swr/ecr update needs the whole document. With
+    ``partial`` (nothing will be written), a token that may not make that read
+    still gets every OpenAPI field compared; the rest is named in ``not_compared``.
     """
     desired_list = [validate(entry) for entry in entries]
     check_list(desired_list, purge)
@@ -210,16 +229,34 @@ def apply_plans(client, entries, subject=None, purge=False, check_mode=False):
     for entry in entries:
         client.add_secrets(*(entry.get(key) for key in SECRET_OPTIONS))
     read = Reader(client, details=any(needs_details(d) for d in desired_list))
-    before = read(subject, 'could not read the registries to manage')
+    warnings, not_compared = [], []
+    try:
+        before = read(subject, 'could not read the registries to manage')
+    except TaskError as exc:
+        if not (partial and read.details and exc.result.get('status') in (401, 403)):
+            raise
+        not_compared = sorted({field for d in desired_list for field in d['compared']})
+        warnings.append('the token may not read the stored credentials, TLS settings and projects (HTTP %s from '
+                        'Zadig\'s internal registry list, which needs a system administrator); only the OpenAPI '
+                        'fields were compared, not %s' % (exc.result['status'], ', '.join(not_compared)))
+        desired_list = [_openapi_only(d) for d in desired_list]
+        read = Reader(client)
+        before = read(subject, 'could not read the registries to manage')
     plans, predicted = plan_all(before, desired_list, purge)
-    if not read.details and _reencodes(plans):
+    if not read.details and not not_compared and _reencodes(plans):
         read = Reader(client, details=True)
         before = read(subject, 'could not read the registries to manage')
         plans, predicted = plan_all(before, desired_list, purge)
-    warnings = [warning for registry_plan in plans for warning in registry_plan.warnings]
-    writes = [registry_plan for registry_plan in plans if registry_plan.changed]
-    if check_mode or not writes:
-        return plans, warnings
+    warnings += [warning for registry_plan in plans for warning in registry_plan.warnings]
+    return Prepared(subject, read, before, plans, predicted, warnings, not_compared)
+
+
+def carry_out(client, prepared):
+    """Write what the plans change, read back once and verify; sets ``observed`` on each plan that wrote."""
+    writes = [registry_plan for registry_plan in prepared.plans if registry_plan.changed]
+    if not writes:
+        return
+    read, before = prepared.read, prepared.before
     if any(p.write == 'internal' or (p.action == 'create' and p.changes) for p in writes):
         read = Reader(client, details=True)
     for done, registry_plan in enumerate(writes):
@@ -232,24 +269,36 @@ def apply_plans(client, entries, subject=None, purge=False, check_mode=False):
                 exc.result['changed'] = True
                 exc.args = ('%s (after %d earlier change(s) of this task were saved)' % (exc, done),)
             raise
-    now = read(subject, 'Zadig accepted the changes but could not read back', changed=True)
+    now = read(prepared.subject, 'Zadig accepted the changes but could not read back', changed=True)
     for registry_plan in writes:
         registry_plan.observed = _verify(registry_plan, _locate(registry_plan, before, now),
-                                         _expected(registry_plan, predicted), warnings)
-    return plans, warnings
+                                         _expected(registry_plan, prepared.predicted), prepared.warnings)
 
 
 def ensure_registry(client, params, check_mode=False, diff=False):
     """One zadig_registry task: 1 request when nothing changes, 3 when something does (list, write, list)."""
-    plans, warnings = apply_plans(client, [params], check_mode=check_mode)
-    result = plans[0].result(diff)
-    result['warnings'] = warnings
+    prepared = prepare(client, [params])
+    if not check_mode:
+        carry_out(client, prepared)
+    result = prepared.plans[0].result(diff)
+    result['warnings'] = prepared.warnings
     return result
 
 
-def ensure_registries(client, entries, purge=False, check_mode=False, diff=False):
-    """A whole list in one task: one read, the writes that differ, one read back. Used by the role."""
-    plans, warnings = apply_plans(client, entries, 'the registries of the list', purge, check_mode)
+def ensure_registries(client, entries, purge=False, check_mode=False, diff=False, fail_on_drift=False):
+    """A whole list in one task: one read, the writes that differ, one read back. Used by the role.
+
+    ``drift`` is read off the plans before any write, so check mode and the
+    real run report the same; with ``fail_on_drift`` any drift fails the task
+    before a write.
+    """
+    prepared = prepare(client, entries, 'the registries of the list', purge, partial=check_mode or fail_on_drift)
+    plans = prepared.plans
+    drift = drift_report(plans, prepared.before, prepared.not_compared)
+    if fail_on_drift and not drift['in_sync']:
+        raise TaskError(summary(drift), changed=False, drift=drift, warnings=prepared.warnings)
+    if not check_mode:
+        carry_out(client, prepared)
     listed = sorted((p for p in plans if p.index is not None), key=lambda p: p.index)
     results = []
     for registry_plan in listed:
@@ -260,7 +309,8 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
         'changed': any(p.changed for p in plans),
         'results': results,
         'purged': [view(p.before) for p in plans if p.index is None],
-        'warnings': warnings,
+        'drift': drift,
+        'warnings': prepared.warnings,
     }
     if diff:
         result['diff'] = [dict(p.diff(p.after), before_header=describe(p.before or p.desired),

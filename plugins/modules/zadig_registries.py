@@ -79,8 +79,19 @@ options:
   purge:
     description:
       - Delete every registry on the server that O(registries) does not name. Only when V(true).
+      - Refused before any request when O(registries) names no registry to keep (it is empty, or every entry has
+        O(registries[].state=absent)), since that would delete every registry, the default included.
     type: bool
     default: false
+  fail_on_drift:
+    description:
+      - When anything would be created, updated or deleted, fail with a one-line summary of the drift and write
+        nothing, in check mode and in a real run alike. The failed result carries RV(drift).
+      - The assertion a scheduled drift-check job needs, like C(terraform plan -detailed-exitcode).
+      - Registries the list does not name (RV(drift.unmanaged)) are not drift.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - zadig.core.zadig
   - zadig.core.zadig.actiongroup
@@ -106,6 +117,17 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: Check for drift in a scheduled job (fails, writing nothing, when Zadig differs from the list)
+  zadig.core.zadig_registries:
+    fail_on_drift: true
+    registries:
+      - address: https://harbor.example.com
+        namespace: platform
+        provider: harbor
+        is_default: true
+  check_mode: true
+  register: drift_check
+
 - name: Make Zadig's registries exactly these two
   zadig.core.zadig_registries:
     zadig_url: https://zadig.example.com
@@ -148,4 +170,59 @@ purged:
   type: list
   elements: dict
   sample: []
+drift:
+  description:
+    - What the list would change (in check mode) or changed (in a real run) on the server, read off the plans before
+      any write, so the two report the same for the same server state. Secrets appear by name only.
+    - Also in the result of a task that failed through O(fail_on_drift).
+  returned: always
+  type: dict
+  version_added: 0.2.0
+  contains:
+    in_sync:
+      description: V(true) when nothing is to be created, updated or deleted.
+      type: bool
+      sample: false
+    create:
+      description: The registries to create, each with C(address) and C(namespace).
+      type: list
+      elements: dict
+      sample: [{address: https://harbor.example.com, namespace: platform}]
+    update:
+      description:
+        - The registries to update, each with C(registry_id), C(address), C(namespace) and C(fields), the names
+          of the settings that differ (C(secret_key), never its value).
+      type: list
+      elements: dict
+      sample: [{registry_id: 65a1b2c3d4e5f60718293a4b, address: https://harbor.example.com, namespace: platform,
+                fields: [is_default, secret_key]}]
+    delete:
+      description:
+        - The registries to delete (entries with O(registries[].state=absent), and O(purge)), each with
+          C(registry_id), C(address) and C(namespace).
+      type: list
+      elements: dict
+      sample: []
+    unmanaged:
+      description:
+        - Registries on the server that the list does not name and that are not deleted, each with C(registry_id),
+          C(address) and C(namespace). They are outside the list's scope, not drift.
+      type: list
+      elements: dict
+      sample: []
+    not_compared:
+      description:
+        - The settings the run could not compare, for example C(access_key) and C(secret_key) when the token may not
+          read Zadig's internal registry list (a check-mode run or O(fail_on_drift) then compares the OpenAPI fields
+          and warns, instead of failing).
+      type: list
+      elements: str
+      sample: []
+duplicates:
+  description:
+    - The registries that share the natural key of an entry that created one, when another job created the same
+      registry at the same moment (the task then fails).
+  returned: on that failure
+  type: list
+  elements: dict
 '''

@@ -10,7 +10,8 @@ import pytest
 
 from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, INTERNAL, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registries
-from ansible_collections.zadig.core.plugins.module_utils._registry import InputError, plan_all, validate
+from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all
+from ansible_collections.zadig.core.plugins.module_utils._registry import InputError, validate
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 
 URL = 'https://zadig.example.com'

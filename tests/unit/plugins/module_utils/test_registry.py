@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.zadig.core.plugins.module_utils._plan import plan
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
-    ConflictError, InputError, find_matches, normalise_address, plan, validate)
+    ConflictError, InputError, find_matches, normalise_address, validate)
 
 
 @pytest.mark.parametrize('address, expected', [

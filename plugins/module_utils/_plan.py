@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one ``plan`` every caller shares: what a task does to the server, decided from its list of registries.
+
+Plain data in, plain data out: no HTTP and no Ansible here, so check mode, diff,
+the real run and the role all decide through the same functions, and
+``predict`` applies a plan to a copy of the list by Zadig's own default rules.
+Not a public API.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.zadig.core.plugins.module_utils._registry import (
+    REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, FIELDS, InputError, brief, comparable, describe,
+    diff_view, internal_doc, normalise_address, same_detail, select, view)
+
+
+class Plan:
+    """What one task will do, decided from the server's list alone.
+
+    ``after`` is the registry as the server will hold it; check mode reports it
+    as is, the real run verifies the server against it.
+    """
+
+    def __init__(self, action, desired, before=None, after=None, body=None, previous_default=None,
+                 warnings=None, changes=None, write='openapi', secrets=None):
+        self.action = action
+        self.desired = desired
+        self.before = before
+        self.after = after
+        self.body = body
+        self.previous_default = previous_default
+        self.warnings = warnings or []
+        self.index = 0
+        self.observed = None
+        self.changes = changes or {}
+        self.write = write
+        self.secrets = secrets or {}
+
+    @property
+    def changed(self):
+        return self.action != 'none'
+
+    @property
+    def registry_id(self):
+        return (self.before or {}).get('registry_id')
+
+    @property
+    def final(self):
+        """The registry after the task: as read back once a real run wrote (``observed``), else as planned."""
+        return self.observed if self.observed is not None else self.after
+
+    def result(self, diff=False):
+        """The module result: check mode reports the plan; a real run, what the server was verified to hold."""
+        result = {'changed': self.changed, 'registry': view(self.final) if self.final else {}}
+        if self.previous_default:
+            result['previous_default'] = self.previous_default
+        if self.secrets:
+            result['secrets'] = dict(self.secrets)
+        if diff:
+            result['diff'] = self.diff()
+        return result
+
+    def diff(self, after=None):
+        """before/after for --diff (``after`` defaults to ``final``); credential, TLS and project settings appear
+        when the task names them."""
+        named = tuple(self.desired.get('compared') or ())
+        changed = [field for field, state in self.secrets.items() if state == 'changed']
+        after = self.final if after is None else after
+        return {'before': diff_view(self.before, named), 'after': diff_view(after, named, changed)}
+
+
+def plan(registries, desired):
+    """Decide what a task does: create, update, delete or nothing. Raises ConflictError when it cannot decide."""
+    existing = select(registries, desired)
+    if desired['state'] == 'absent':
+        return _plan_absent(registries, desired, existing)
+    if existing is None:
+        return _plan_create(registries, desired)
+    return _plan_update(registries, desired, existing)
+
+
+def _defaults_other_than(registries, registry_id):
+    return [brief(r) for r in registries if r.get('is_default') and r.get('registry_id') != registry_id]
+
+
+def _plan_absent(registries, desired, existing):
+    if existing is None:
+        return Plan('none', desired)
+    warnings = []
+    if existing.get('is_default'):
+        remaining = [r for r in registries if r is not existing]
+        if remaining and not any(r.get('is_default') for r in remaining):
+            new_default = brief(remaining[0])
+            warnings.append('%s was the default registry; Zadig makes the first remaining registry (%s %s) '
+                            'the default' % (describe(brief(existing)), new_default['registry_id'],
+                                             new_default['address']))
+        elif not remaining:
+            warnings.append('%s was the last registry; Zadig now has none' % describe(brief(existing)))
+    return Plan('delete', desired, before=view(existing), after=None, warnings=warnings)
+
+
+def _plan_create(registries, desired):
+    if desired.get('registry_id'):
+        raise ConflictError('registry_id %s does not exist on the Zadig server' % desired['registry_id'])
+    if not desired.get('provider'):
+        raise InputError('provider is required to create %s' % describe(desired))
+    is_default = bool(desired.get('is_default'))
+    after = {
+        'registry_id': None,
+        'address': desired['address'],
+        'provider': desired['provider'],
+        'namespace': desired.get('namespace') or '',
+        'region': desired.get('region') or '',
+        'is_default': is_default,
+    }
+    body = {field: after[field] for field in FIELDS}
+    body.update(desired.get('credentials') or {})
+    credentials = desired.get('credentials') or {}
+    after['details'] = {
+        'access_key': credentials.get('access_key') or '', 'secret_key': credentials.get('secret_key') or '',
+        'enable_tls': bool(credentials.get('enable_tls')), 'tls_cert': credentials.get('tls_cert') or '',
+        'projects': desired.get('projects') or [],
+    }
+    secrets = {field: 'changed' for field in SECRET_FIELDS if field in credentials}
+    changes = {'projects': desired['projects']} if desired.get('projects') else {}
+    previous = _defaults_other_than(registries, None) if is_default else []
+    return Plan('create', desired, before=None, after=after, body=body,
+                previous_default=previous[0] if previous else None, changes=changes, secrets=secrets)
+
+
+def _compare_details(desired, known):
+    """The settings the task names that differ from the stored ones, and "changed"/"unchanged" per secret."""
+    changes, secrets = {}, {}
+    for field, want in (desired.get('compared') or {}).items():
+        same = same_detail(field, known[field], want)
+        if field in SECRET_FIELDS:
+            secrets[field] = 'unchanged' if same else 'changed'
+        if not same:
+            changes[field] = want
+    return changes, secrets
+
+
+def _refuse_taken_key(registries, before, after):
+    """An update must not give a registry the natural key another one holds: Zadig would keep both, ambiguous."""
+    key = (normalise_address(after['address']), after['namespace'].strip())
+    if key == (normalise_address(before['address']), before['namespace'].strip()):
+        return
+    taken = [r for r in registries if r.get('registry_id') != before['registry_id']
+             and (normalise_address(r.get('address')), (r.get('namespace') or '').strip()) == key]
+    if taken:
+        raise ConflictError('cannot give %s the address %s and namespace %r: %s already has them, and Zadig would '
+                            'then hold two registries with one key; delete or change %s first'
+                            % (describe(before), after['address'], after['namespace'], ', '.join(
+                                r['registry_id'] for r in taken), 'it' if len(taken) == 1 else 'them'))
+
+
+def _plan_update(registries, desired, existing):
+    before = view(existing)
+    known = existing.get('details')
+    if known is not None:
+        before['details'] = known
+    after = dict(before)
+    current = comparable(existing)
+    warnings = []
+    changes, secrets = _compare_details(desired, known) if desired.get('compared') else ({}, {})
+    if changes:
+        after['details'] = dict(known, **changes)
+    if desired.get('address') and desired['address'] != current['address']:
+        after['address'] = desired['address']
+    for field in ('provider', 'namespace', 'region'):
+        if desired.get(field) and desired[field] != current[field]:
+            after[field] = desired[field]
+    if desired.get('is_default') is not None:
+        after['is_default'] = bool(desired['is_default'])
+    if comparable(after) == current and not changes:
+        return Plan('none', desired, before=before, after=before, secrets=secrets)
+    _refuse_taken_key(registries, before, after)
+    after['namespace'] = after['namespace'].strip()
+    if not after['provider']:
+        raise InputError('provider is required to update %s: it has none on the server, and Zadig refuses to save '
+                         'a registry without one' % describe(before))
+    if not after['namespace'] and after['provider'] != 'ecr':
+        raise InputError('namespace is required to update %s: it has none on the server, and Zadig refuses to '
+                         'save a %s registry without one' % (describe(before), after['provider']))
+    previous = None
+    if after['is_default'] and not before['is_default']:
+        others = _defaults_other_than(registries, before['registry_id'])
+        previous = others[0] if others else None
+    if before['is_default'] and not after['is_default']:
+        warnings.append('is_default: false on %s, the default registry, leaves Zadig with no default registry '
+                        '(recent Zadig builds refuse it; to move the default, set is_default: true on another '
+                        'registry instead)' % describe(before))
+    if known is not None and (changes or before['provider'] in REENCODED_ON_UPDATE):
+        return Plan('update', desired, before=before, after=after, previous_default=previous, warnings=warnings,
+                    body=internal_doc(existing['doc'], after, changes), changes=changes, write='internal',
+                    secrets=secrets)
+    if before['provider'] in REENCODED_ON_UPDATE:
+        warnings.append("%s is an %s registry: Zadig's OpenAPI update re-saves its stored credentials in decoded "
+                        "form; check its credentials in Zadig after this change (update_secrets: compare avoids "
+                        "this)" % (describe(before), before['provider']))
+    body = {field: after[field] for field in FIELDS}
+    return Plan('update', desired, before=before, after=after, body=body, previous_default=previous,
+                warnings=warnings)
+
+
+def predict(registries, registry_plan):
+    """The server's list after a plan's write, by Zadig's default rules: the plan applied to a copy.
+
+    A new default takes the flag from every other registry; deleting the
+    default hands it to the first remaining registry (§5).
+    """
+    result = [dict(r) for r in registries]
+    if registry_plan.action == 'none':
+        return result
+    target = registry_plan.registry_id
+    index = next((i for i, r in enumerate(result) if target and r.get('registry_id') == target), None)
+    if registry_plan.action == 'delete':
+        gone = result.pop(index)
+        if gone.get('is_default') and result and not any(r.get('is_default') for r in result):
+            result[0]['is_default'] = True
+        return result
+    if registry_plan.after['is_default']:
+        for registry in result:
+            registry['is_default'] = False
+    if index is None:
+        result.append(dict(registry_plan.after))
+    else:
+        result[index] = dict(registry_plan.after)
+    return result
+
+
+def plan_all(registries, desired_list, purge=False):
+    """Plan a whole list on one snapshot: the default first, then the list's order, then the purge.
+
+    Each plan sees the server as the plans before it leave it, so check mode
+    predicts the run as a whole. Returns the plans in the order to carry them
+    out, and the server's list as it will be afterwards.
+    """
+    snapshot = [dict(r) for r in registries]
+    order = sorted(range(len(desired_list)), key=lambda i: not (desired_list[i].get('is_default')
+                                                                and desired_list[i]['state'] == 'present'))
+    plans = []
+    for index in order:
+        registry_plan = plan(snapshot, desired_list[index])
+        registry_plan.index = index
+        plans.append(registry_plan)
+        snapshot = predict(snapshot, registry_plan)
+    if purge:
+        named = {p.after.get('registry_id') for p in plans if p.after}
+        for registry in [r for r in snapshot if r.get('registry_id') and r['registry_id'] not in named]:
+            desired = {'state': 'absent', 'registry_id': registry['registry_id']}
+            registry_plan = _plan_absent(snapshot, desired, next(
+                r for r in snapshot if r.get('registry_id') == registry['registry_id']))
+            registry_plan.index = None
+            plans.append(registry_plan)
+            snapshot = predict(snapshot, registry_plan)
+    return plans, snapshot
