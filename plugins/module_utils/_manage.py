@@ -15,7 +15,8 @@ from ansible_collections.zadig.core.plugins.module_utils._drift import drift_rep
 from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
     REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, InputError, check_list, describe, differences,
-    filter_registries, find_matches, from_internal, internal_doc, needs_details, same_detail, validate, view)
+    duplicates, export, filter_registries, find_matches, from_internal, internal_doc, needs_details, same_detail,
+    validate, view)
 
 SECRET_OPTIONS = ('access_key', 'secret_key')
 
@@ -331,8 +332,11 @@ def registry_info(client, params):
         registries = [r for r in registries if r.get('registry_id') == registry_id]
         if not registries:
             raise ConflictError('registry_id %s does not exist on the Zadig server' % registry_id)
-    return {'changed': False, 'registries': filter_registries(
-        registries, params.get('address'), params.get('namespace'), params.get('provider'), params.get('is_default'))}
+    found = filter_registries(registries, params.get('address'), params.get('namespace'), params.get('provider'),
+                              params.get('is_default'))
+    entries, warnings = export(found)
+    return {'changed': False, 'registries': found, 'zadig_registries': entries, 'duplicates': duplicates(found),
+            'warnings': warnings}
 
 
 EXPECTED_ERRORS = (InputError, ConflictError, TaskError, ZadigAPIError)

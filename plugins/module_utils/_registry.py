@@ -340,3 +340,60 @@ def filter_registries(registries, address=None, namespace=None, provider=None, i
             shown.update({field: registry['details'][field] for field in ('enable_tls', 'tls_cert', 'projects')})
         result.append(shown)
     return result
+
+
+def natural_key(registry):
+    """What identifies a registry without its id: the normalised address and the trimmed namespace."""
+    return normalise_address(registry.get('address')), (registry.get('namespace') or '').strip()
+
+
+def duplicates(registries):
+    """Groups of registries (in the shape shown) that share one natural key, in the server's order."""
+    groups = {}
+    for registry in registries:
+        groups.setdefault(natural_key(registry), []).append(registry)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def export(registries):
+    """The registries as entries of the role's list, never a secret: applying them to the same server changes nothing.
+
+    ``registries`` are in the shape shown (with enable_tls, tls_cert and projects
+    when read with details). A registry found by its address and namespace is
+    exported by them, so the list also fits another Zadig; a duplicate, or one
+    the role could not take by its address (no scheme, an unsupported
+    provider), is exported by its ``registry_id``, with a reason to warn about.
+    Returns the entries and the warnings.
+    """
+    shared = {id(r) for group in duplicates(registries) for r in group}
+    first_default = next((r for r in registries if r['is_default']), None)
+    entries, warnings = [], []
+    for registry in registries:
+        entry = {'address': normalise_address(registry['address']), 'namespace': registry['namespace'].strip(),
+                 'provider': registry['provider']}
+        if registry['region']:
+            entry['region'] = registry['region']
+        if registry['is_default'] and registry is not first_default:
+            warnings.append('%s is a second default registry (Zadig uses the first); it is exported without '
+                            'is_default, so the list keeps one default' % describe(registry))
+        else:
+            entry['is_default'] = registry['is_default']
+        if 'enable_tls' in registry:
+            entry['enable_tls'] = registry['enable_tls']
+            if registry['enable_tls'] and registry['tls_cert']:
+                entry['tls_cert'] = registry['tls_cert']
+            entry['projects'] = list(registry['projects'] or [])
+        try:
+            validate(dict(entry, state='present'))
+        except InputError as exc:
+            entries.append({key: value for key, value in (('registry_id', registry['registry_id']),
+                                                          ('is_default', entry.get('is_default'))) if value is not None})
+            warnings.append('%s is exported by its registry_id only, since the role could not take it as it is '
+                            'stored (%s)' % (describe(registry), exc))
+            continue
+        if id(registry) in shared:
+            entry = dict(registry_id=registry['registry_id'], **entry)
+            warnings.append('%s shares its address and namespace with another registry; it is exported with its '
+                            'registry_id (see duplicates)' % describe(registry))
+        entries.append(entry)
+    return entries, warnings

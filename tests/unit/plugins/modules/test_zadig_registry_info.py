@@ -43,8 +43,37 @@ def run(monkeypatch, args, calls, check_mode=False):
 ])
 def test_filters_with_one_request(monkeypatch, args, expected):
     result, failed, session = run(monkeypatch, args, [Call('GET', OPENAPI, answer=[A, B])], check_mode=True)
-    assert not failed and result == {'changed': False, 'registries': expected}
+    assert not failed and result['changed'] is False and result['registries'] == expected
+    assert [r['address'] for r in result['zadig_registries']] == [
+        r['address'].lower().rstrip('/') for r in expected]
+    assert result['duplicates'] == [] and 'warnings' not in result
     assert len(session.sent) == 1
+
+
+def test_the_export_is_the_roles_input_shape_and_holds_no_secret(monkeypatch):
+    result = run(monkeypatch, {}, [Call('GET', OPENAPI, answer=[A, B])])[0]
+    assert result['zadig_registries'] == [
+        {'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor', 'is_default': True},
+        {'address': 'https://ecr.example.com', 'namespace': '', 'provider': 'ecr', 'region': 'eu-west-1',
+         'is_default': False}]
+
+
+def test_duplicates_are_grouped_and_exported_by_id(monkeypatch):
+    twin = dict(A, registry_id='65a1b2c3d4e5f60718293a03', address='https://harbor.example.com', is_default=False)
+    result = run(monkeypatch, {}, [Call('GET', OPENAPI, answer=[A, B, twin])])[0]
+    assert result['duplicates'] == [[A, twin]]
+    assert [e.get('registry_id') for e in result['zadig_registries']] == [ID_A, None, twin['registry_id']]
+    assert len(result['warnings']) == 2 and all('see duplicates' in w for w in result['warnings'])
+
+
+@pytest.mark.parametrize('odd', [
+    {'address': 'reg.example.com:5000'}, {'provider': 'jfrog'}, {'provider': ''}, {'namespace': ''},
+])
+def test_a_registry_the_role_could_not_take_is_exported_by_id_with_a_warning(monkeypatch, odd):
+    stored = dict(A, **odd)
+    result = run(monkeypatch, {}, [Call('GET', OPENAPI, answer=[stored])])[0]
+    assert result['zadig_registries'] == [{'registry_id': ID_A, 'is_default': True}]
+    assert 'exported by its registry_id only' in result['warnings'][0]
 
 
 def test_unknown_registry_id_fails_and_returns_nothing_else(monkeypatch):

@@ -1,0 +1,115 @@
+# Copyright: (c) 2026, zadig.core contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Properties of the drift report and of the export, over random servers, against the simulator in-process.
+
+  (a) for a random list, check mode and the real run report the same drift, check mode writes nothing, and a rerun
+      is in sync;
+  (b) the export of any server, applied with the role's pipeline to the same server, changes nothing, in one request
+      (two when read with details), and holds no secret.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+hypothesis = pytest.importorskip('hypothesis')
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
+
+from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.zadig.core.plugins.module_utils._manage import (  # noqa: E402  pylint: disable=wrong-import-position
+    EXPECTED_ERRORS, ensure_registries, registry_info)
+from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+EXAMPLES = max(1, int(os.environ.get('ZADIG_PROPERTY_EXAMPLES', '1000')) // 4)
+TOKEN = 'drift-property-token'
+SECRETS = ('AK-7d1e', 'SK-3f9a', 'SK-new-5b2c')
+WRITES = ('POST', 'PUT', 'DELETE')
+ADDRESSES = ['https://reg-a.example.com', 'HTTPS://Reg-B.example.com:5000/', 'http://reg-c.example.com',
+             'reg-d.example.com:5000']
+STORED = st.fixed_dictionaries({
+    'address': st.sampled_from(ADDRESSES),
+    'namespace': st.sampled_from(['team', ' ops ', '']),
+    'provider': st.sampled_from(['harbor', 'native', 'ecr', 'swr', 'jfrog', '']),
+    'region': st.sampled_from(['', 'r1']),
+    'is_default': st.booleans(),
+    'access_key': st.sampled_from(['', SECRETS[0]]),
+    'secret_key': st.sampled_from(['', SECRETS[1]]),
+    'enable_tls': st.booleans(),
+    'tls_cert': st.sampled_from(['', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n']),
+    'projects': st.sampled_from([None, [], ['<all_projects>'], ['p2', 'p1']]),
+})
+ENTRY = st.fixed_dictionaries({
+    'address': st.sampled_from(['https://reg-a.example.com', 'https://reg-b.example.com:5000',
+                                'https://reg-e.example.com']),
+    'namespace': st.sampled_from(['team', 'ops']),
+}, optional={
+    'provider': st.sampled_from(['harbor', 'native']),
+    'is_default': st.booleans(),
+    'state': st.just('absent'),
+    'secret_key': st.sampled_from(SECRETS[1:]),
+    'projects': st.sampled_from([['p1'], ['<all_projects>']]),
+})
+
+
+def simulator(mode, stored):
+    sim = Simulator(mode=mode, admin_tokens=[TOKEN], licensed=True)
+    for registry in stored:
+        sim.seed(**registry)
+    return sim
+
+
+def writes(sim):
+    return [entry for entry in sim.log if entry[0] in WRITES]
+
+
+def attempt(client, entries, **kwargs):
+    try:
+        return ensure_registries(client, entries, **kwargs), None
+    except EXPECTED_ERRORS as exc:
+        return None, '%s: %s' % (type(exc).__name__, exc)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(stored=st.lists(STORED, max_size=6), entries=st.lists(ENTRY, min_size=1, max_size=4), purge=st.booleans())
+@pytest.mark.parametrize('mode', ['v4.1', 'main'])
+def test_check_mode_and_the_real_run_report_the_same_drift(monkeypatch, mode, stored, entries, purge):
+    sim = simulator(mode, [dict(s, address=s['address'] if '//' in s['address'] else 'https://x.example.com')
+                           for s in stored])
+    use_simulator(monkeypatch, sim)
+    client = ZadigClient('https://zadig.example.com', TOKEN, backoff=0)
+    checked, check_error = attempt(client, entries, purge=purge, check_mode=True)
+    assert writes(sim) == []
+    done, real_error = attempt(client, entries, purge=purge)
+    if check_error or real_error:
+        assert check_error == real_error or 'TaskError' in (real_error or '')
+        return
+    assert checked['drift'] == done['drift']
+    assert checked['drift']['in_sync'] == (not done['changed'])
+    assert not any(secret in json.dumps(checked['drift']) for secret in SECRETS)
+    again, again_error = attempt(client, entries, purge=purge)
+    if again_error is None:
+        assert again['drift']['in_sync'], again['drift']
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(stored=st.lists(STORED, max_size=8), details=st.booleans())
+@pytest.mark.parametrize('mode', ['v4.1', 'main'])
+def test_the_export_applied_to_the_same_server_changes_nothing(monkeypatch, mode, stored, details):
+    sim = simulator(mode, stored)
+    use_simulator(monkeypatch, sim)
+    exported = registry_info(ZadigClient('https://zadig.example.com', TOKEN), {'details': details})
+    assert not any(secret in json.dumps(exported) for secret in SECRETS)
+    assert len(exported['zadig_registries']) == len(sim.registries)
+    before = sim.snapshot()
+    for check_mode in (True, False):
+        sim.log.clear()
+        result = ensure_registries(ZadigClient('https://zadig.example.com', TOKEN), exported['zadig_registries'],
+                                   check_mode=check_mode)
+        assert result['changed'] is False and result['drift']['in_sync'], result['drift']
+        assert result['drift']['unmanaged'] == []
+        assert len(sim.log) <= (2 if details else 1)
+    assert sim.snapshot() == before
