@@ -1202,6 +1202,9 @@ def _oddities(target):
     return {
         'HTML login page with 200': dict(content=LOGIN_PAGE, content_type='text/html; charset=utf-8'),
         'HTML login page served as application/json': dict(content=LOGIN_PAGE),
+        'HTML page with a long multi-line title': dict(
+            content='<html><head><title>\n  Access\r\n denied %s\n</title></head></html>' % ('x' * 5000),
+            content_type='text/html'),
         'empty 200': dict(content=b''),
         'plain text OK': dict(content=b'OK', content_type='text/plain'),
         'JSON with a UTF-8 BOM': dict(content=b'\xef\xbb\xbf' + body, tolerable=True),
