@@ -54,7 +54,7 @@ def drift_report(plans, registries, not_compared=()):
 def summary(drift):
     """One line for a failed drift check: the counts, then the first few registries concerned."""
     items = ['create %s' % describe(entry) for entry in drift['create']]
-    items += ['update %s (%s)' % (describe(entry), ', '.join(entry['fields'])) for entry in drift['update']]
+    items += ['update %s: %s' % (describe(entry), ', '.join(entry['fields'])) for entry in drift['update']]
     items += ['delete %s' % describe(entry) for entry in drift['delete']]
     text = 'drift found: %d to create, %d to update, %d to delete: %s' % (
         len(drift['create']), len(drift['update']), len(drift['delete']), '; '.join(items[:SHOWN]))

@@ -75,9 +75,45 @@ EXAMPLES = r'''
   zadig.core.zadig_registry_info:
     provider: harbor
   register: harbors
+
+- name: Export every registry in the registries role's input shape, to review and keep in the inventory
+  zadig.core.zadig_registry_info:
+    details: true
+  register: current
+
+- name: Write the list to a vars file (no secrets in it; add them from Ansible Vault)
+  ansible.builtin.copy:
+    dest: group_vars/all/zadig_registries.yml
+    content: "{{ {'zadig_registries': current.zadig_registries} | to_nice_yaml(indent=2) }}"
+    mode: '0644'
+  delegate_to: localhost
 '''
 
 RETURN = r'''
+zadig_registries:
+  description:
+    - The registries found, as entries of the C(zadig.core.registries) role's list (and of
+      M(zadig.core.zadig_registries)); applying them to the same server changes nothing.
+    - Each has C(address) (normalised), C(namespace), C(provider), C(region) when set and C(is_default); with
+      O(details=true) also C(enable_tls), C(tls_cert) when TLS is on and a certificate is set, and C(projects).
+      Never a secret.
+    - A registry that shares its address and namespace with another, or that the role could not take as it is stored
+      (an address without a scheme, a provider the OpenAPI refuses), is exported by its C(registry_id) instead, with a
+      warning. A second default registry is exported without C(is_default).
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  sample:
+    - {address: https://harbor.example.com, namespace: platform, provider: harbor, is_default: true}
+duplicates:
+  description: Groups of registries (each a list in the RV(registries) shape) that share an address and namespace;
+    V([]) when none. Zadig keeps such duplicates, and a task naming their address fails until one is left.
+  returned: always
+  type: list
+  elements: list
+  version_added: 0.2.0
+  sample: []
 registries:
   description: The registries that match, in the server's order.
   returned: always

@@ -76,7 +76,7 @@ def test_fail_on_drift_fails_with_one_line_and_writes_nothing(monkeypatch, check
     session.assert_done()
     message = str(info.value)
     assert message == ('drift found: 1 to create, 1 to update, 1 to delete: create registry https://new.example.com '
-                       'namespace ns; update registry https://b.example.com namespace ns (%s) (provider); delete '
+                       'namespace ns; update registry https://b.example.com namespace ns (%s): provider; delete '
                        'registry https://c.example.com namespace ns (%s). Nothing was written (fail_on_drift)'
                        % (ID_B, ID_C))
     assert info.value.result['drift'] == EXPECTED and info.value.result['changed'] is False
