@@ -144,23 +144,25 @@ play() {
 }
 
 # The main job: docs/examples/registries.yml from COLLECTION (a copy under <root>/ansible_collections/zadig/core),
-# against the simulator: create, an unchanged rerun, and a check-mode drift report after a change behind its back.
+# against the simulator: create, an unchanged rerun, drift made behind Ansible's back, a check run that reports
+# exactly that drift, and a fail_on_drift run that goes red. The check and red runs must write nothing.
 run_demo() {
-    local collection="$1" playbook before after
+    local collection="$1" playbook inventory before output status
     playbook="${collection}/docs/examples/registries.yml"
+    inventory="${collection}/docs/examples/inventory.yml"
     export ANSIBLE_COLLECTIONS_PATH="${collection%/ansible_collections/zadig/core}"
     start_simulator "${ZADIG_SIM_MODE:-v4.1}" "${collection}"
     trap stop_simulator RETURN
     export ZADIG_URL="${SIM_URL}" ZADIG_TOKEN="${SIM_ADMIN_TOKEN}"
 
     say "Zadig simulator listening on ${SIM_URL} (ZADIG_URL and ZADIG_TOKEN point at it)"
-    say "1/3 Create the two registries of docs/examples/registries.yml"
-    play 2 "${playbook}" --diff
+    say "1/5 Create the two registries of docs/examples/registries.yml"
+    play 1 -i "${inventory}" "${playbook}" --diff
 
-    say "2/3 Run it again: nothing to change"
-    play 0 "${playbook}"
+    say "2/5 Run it again: nothing to change"
+    play 0 -i "${inventory}" "${playbook}"
 
-    say "Behind Ansible's back, someone makes Team A's registry the default in Zadig"
+    say "3/5 Behind Ansible's back, someone makes Team A's registry the default in Zadig"
     python - "${SIM_URL}" "${SIM_ADMIN_TOKEN}" <<'PY'
 import json, sys, urllib.request
 url, token = sys.argv[1], sys.argv[2]
@@ -175,9 +177,20 @@ print('PUT /openapi/system/registry/%s -> %s' % (team['registry_id'], urllib.req
 PY
 
     before="$(simulator_writes)"
-    say "3/3 Check mode with --diff: the drift is reported, nothing is written"
-    play 2 "${playbook}" --check --diff
-    after="$(simulator_writes)"
-    say "Writes sent to Zadig by the check-mode run: $((after - before))"
-    [ "$((after - before))" -eq 0 ]
+    say "4/5 Check mode with --diff: the role plans the whole list and reports exactly that drift, writing nothing"
+    play 1 -i "${inventory}" "${playbook}" --check --diff
+
+    say "5/5 The drift check a scheduled job runs: fail_on_drift goes red, writing nothing"
+    output="$(mktemp)"
+    status=0
+    ansible-playbook -i "${inventory}" "${playbook}" -e zadig_registries_fail_on_drift=true | tee "${output}" ||
+        status=$?
+    if [ "${status}" -eq 0 ] || ! grep -q 'drift found: 0 to create, 1 to update, 0 to delete' "${output}"; then
+        echo "expected the fail_on_drift run to fail, reporting the drift" >&2
+        rm -f "${output}"
+        return 1
+    fi
+    rm -f "${output}"
+    say "The drift check failed as it should (exit status ${status}); writes sent to Zadig by steps 4 and 5: $(( $(simulator_writes) - before ))"
+    [ "$(( $(simulator_writes) - before ))" -eq 0 ]
 }
