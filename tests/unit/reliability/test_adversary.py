@@ -310,3 +310,11 @@ def _entry(entry):
 
 
 assert _api  # the module the tests patch through use_simulator
+
+
+def test_a_password_in_zadig_url_is_not_repeated_by_the_refusal():
+    """zadig_url with user:password@ is refused (good), but the message repeats the whole URL, password included."""
+    with pytest.raises(ZadigAPIError) as caught:
+        ZadigClient('https://admin:hunter2-url-password@zadig.example.com', TOKEN)
+    assert 'zadig_url' in str(caught.value)
+    assert 'hunter2-url-password' not in str(caught.value), str(caught.value)
