@@ -37,11 +37,19 @@ def _kind(value):
     return type(value).__name__
 
 
-def _field(doc, key, kind, where, required=True, default=None):
-    """``doc[key]`` checked to be a ``kind`` ('str', 'bool', 'list'); a missing or null optional key is ``default``."""
-    if key not in doc or doc[key] is None:
+def _field(doc, key, kind, where, required=True, default=None, nullable=False):
+    """``doc[key]`` checked to be a ``kind`` ('str', 'bool', 'list', 'dict'); a missing optional key is ``default``.
+
+    null is refused unless ``nullable``: Go writes a string or a boolean, never
+    null; only a nil slice or pointer (projects, advanced_setting) comes back null.
+    """
+    if key not in doc:
         if required:
-            raise ShapeError('%s has %s' % (where, 'no %s' % key if key not in doc else '%s null' % key))
+            raise ShapeError('%s has no %s' % (where, key))
+        return default
+    if doc[key] is None:
+        if not nullable:
+            raise ShapeError('%s has %s null' % (where, key))
         return default
     value = doc[key]
     expected = {'str': str, 'bool': bool, 'list': list, 'dict': dict}[kind]
@@ -110,17 +118,18 @@ def internal_registry(doc, where):
     checked['is_default'] = _field(doc, 'is_default', 'bool', where)
     for key in ('namespace', 'region', 'access_key', 'secret_key'):
         checked[key] = _field(doc, key, 'str', where, required=False, default='')
-    projects = _field(doc, 'projects', 'list', where, required=False)
+    projects = _field(doc, 'projects', 'list', where, required=False, nullable=True)
     if projects is not None and not all(isinstance(p, str) for p in projects):
         raise ShapeError('%s has projects that are not all strings' % where)
     checked['projects'] = projects
-    settings = _field(doc, 'advanced_setting', 'dict', where, required=False)
+    settings = _field(doc, 'advanced_setting', 'dict', where, required=False, nullable=True)
     if settings is not None:
         settings = dict(settings)
         settings['enable_tls'] = _field(settings, 'enable_tls', 'bool', where + "'s advanced_setting",
                                         required=False, default=False)
         settings['tls_cert'] = _field(settings, 'tls_cert', 'str', where + "'s advanced_setting",
                                       required=False, default='')
+        _field(settings, 'modified', 'bool', where + "'s advanced_setting", required=False)
     checked['advanced_setting'] = settings
     return checked
 

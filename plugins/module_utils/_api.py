@@ -20,7 +20,7 @@ import time
 import traceback
 import warnings
 from secrets import choice as secure_choice
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit
 
 try:
     import requests
@@ -44,6 +44,7 @@ RETRY_STATUSES = (502, 503, 504)
 WRITES = ('POST', 'PUT', 'DELETE')
 MASK = '********'
 MAX_TIMEOUT = 86400
+MIN_SECRET = 4
 _CRYPTOGRAPHY = {}
 _BASE_URL = re.compile(r'^https?://[^/\s?#@]+(/[^\s?#]*)?\Z', re.I)
 _TOKEN = re.compile(r'^[\x21-\x7e]+\Z')
@@ -155,9 +156,23 @@ def secret_forms(secret):
     for value in (secret, secret.strip()):
         if not value:
             continue
-        forms.update((value, repr(value)[1:-1], json.dumps(value)[1:-1], quote(value, safe=''), quote_plus(value),
-                      value.encode('unicode_escape').decode('ascii')))
+        escaped = json.dumps(value)[1:-1]
+        forms.update((value, repr(value)[1:-1], escaped, quote(value, safe=''), quote_plus(value),
+                      value.encode('unicode_escape').decode('ascii'), re.sub(r'\s+', ' ', value),
+                      # Go's encoding/json also escapes &, < and > (Zadig echoes request bodies that way)
+                      escaped.replace('&', '\\u0026').replace('<', '\\u003c').replace('>', '\\u003e')))
     return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def _valid_authority(base_url):
+    """A host requests can use, and a port in range: urlsplit raises or returns None on what would fail later."""
+    try:
+        parts = urlsplit(base_url)
+        port = parts.port
+    except ValueError:
+        return False
+    host = parts.hostname or ''
+    return bool(host.strip('.')) and (port is None or 0 < port <= 65535)
 
 
 def check_connection(base_url, token, validate_certs, ca_path, timeout):
@@ -166,9 +181,13 @@ def check_connection(base_url, token, validate_certs, ca_path, timeout):
     The messages name the option and never show the token.
     """
     base_url = base_url.strip() if isinstance(base_url, str) else base_url
-    if not base_url or not _BASE_URL.match(base_url):
-        raise ZadigAPIError('zadig_url must be an http:// or https:// address with a host, and no spaces, control '
-                            'characters, user name, query or fragment, got %r' % (base_url,))
+    if isinstance(base_url, str) and '@' in base_url.split('://', 1)[-1].split('/', 1)[0]:
+        raise ZadigAPIError('zadig_url must not hold a user name or password (the token authenticates); it is not '
+                            'repeated here, as it may hold a password')
+    if not base_url or not _BASE_URL.match(base_url) or not _valid_authority(base_url):
+        raise ZadigAPIError('zadig_url must be an http:// or https:// address with a host and an optional port '
+                            '(1-65535), and no spaces, control characters, user name, query or fragment, got %r'
+                            % (base_url,))
     if not isinstance(token, str) or not token.strip():
         raise ZadigAPIError('zadig_token is empty: set it (or ZADIG_TOKEN) to a Zadig API token')
     token = token.strip()
@@ -237,10 +256,11 @@ class ZadigClient:
         return text
 
     def add_secrets(self, *values):
+        """Mask these values from now on; one shorter than MIN_SECRET would turn every message into asterisks."""
         forms = set(self._secrets)
         for value in values:
-            if isinstance(value, str) and value:
-                forms.update(secret_forms(value))
+            if isinstance(value, str) and len(value.strip()) >= MIN_SECRET:
+                forms.update(form for form in secret_forms(value) if len(form) >= MIN_SECRET)
         self._secrets = sorted(forms, key=len, reverse=True)
 
     # ---- transport -------------------------------------------------------------
@@ -301,7 +321,12 @@ class ZadigClient:
     def _decode(self, method, path, response):
         status = response.status_code
         content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip().lower()
-        text = response.text.strip()
+        try:
+            text = response.text.strip()
+        except (requests.exceptions.RequestException, requests.packages.urllib3.exceptions.HTTPError) as exc:
+            raise self._error(method, path, 'the answer from %s was cut off or garbled on the way (%s); a proxy '
+                              'or the network broke it' % (self.base_url, _reason(exc)), status,
+                              uncertain=method in WRITES) from None
         html = content_type in ('text/html', 'application/xhtml+xml') or text[:1] == '<'
         body = None
         if text and not html:
@@ -315,9 +340,10 @@ class ZadigClient:
                                   'or a login page answered instead of Zadig; check zadig_url'
                                   % (status, _title(text)), status, uncertain=method in WRITES)
             if body is None:
-                raise self._error(method, path, 'HTTP %d with a body that is not JSON (%s); check that zadig_url is '
-                                  'the root address of the Zadig server' % (status, content_type or 'no content type'),
-                                  status, uncertain=method in WRITES)
+                what = 'a JSON null' if text == 'null' else 'a body that is not JSON (%s)' % (
+                    content_type or 'no content type')
+                raise self._error(method, path, 'HTTP %d with %s; check that zadig_url is the root address of the '
+                                  'Zadig server' % (status, what), status, uncertain=method in WRITES)
             return body
         if 300 <= status < 400:
             raise self._error(method, path, 'HTTP %d redirect to %s; check zadig_url (scheme, host and no path)'
@@ -328,11 +354,11 @@ class ZadigClient:
                               % (status, _title(text), content_type or 'no content type'), status)
         description = None
         if isinstance(body, dict):
-            description = _text(body.get('description')) or _text(body.get('reason')) or None
-            if not description and _text(body.get('message')):
-                description = '%s (code %s)' % (_text(body['message']), _text(body.get('code')))
+            description = self._text(body.get('description')) or self._text(body.get('reason')) or None
+            if not description and self._text(body.get('message')):
+                description = '%s (code %s)' % (self._text(body['message']), self._text(body.get('code')))
         elif text and body is None:
-            description = _one_line(text)
+            description = self._text(text)
         parts = ['HTTP %d' % status]
         if description:
             parts.append(description)
@@ -342,6 +368,12 @@ class ZadigClient:
         elif not description:
             parts.append('the server gave no description')
         raise self._error(method, path, ': '.join(parts), status, description)
+
+    def _text(self, value):
+        """Words the server sent, secrets masked first (before any flattening or cut could hide one), on one line."""
+        if value is None or value == '':
+            return None
+        return _one_line(self.redact(value if isinstance(value, str) else json.dumps(value)))
 
     def _shape(self, method, path, check, body):
         """Check an answer's shape; a bad one fails naming the route and what was wrong."""
@@ -388,9 +420,10 @@ class ZadigClient:
                 alphabet = string.ascii_letters + string.digits
                 aes_key = ''.join(secure_choice(alphabet) for dummy in range(32)).encode()
                 wrapped = public.encrypt(aes_key, crypto['padding'].PKCS1v15())
-            except (TypeError, ValueError, AttributeError, UnicodeError) as exc:
-                raise self._error('GET', PUBLIC_KEY, 'the answer holds no usable RSA public key (%s)'
-                                  % type(exc).__name__) from None
+            except Exception:  # pylint: disable=broad-exception-caught
+                # cryptography raises ValueError, TypeError, UnsupportedAlgorithm... for a key it cannot use
+                raise self._error('GET', PUBLIC_KEY, 'the answer holds no usable RSA public key (a PEM '
+                                  '"PUBLIC KEY" of RSA, at least 1024 bits, is expected)') from None
             self._aes_key = aes_key
             self._wrapped_key = base64.b64encode(wrapped).decode()
         docs = self.request('GET', INTERNAL, params={'encryptedKey': self._wrapped_key})
@@ -442,13 +475,6 @@ def _proxies(base_url, environ):
     if requests.utils.should_bypass_proxies(base_url, no_proxy=no_proxy):
         return {}
     return proxies
-
-
-def _text(value):
-    """A value the server meant as words, on one line; None for nothing."""
-    if value is None or value == '':
-        return None
-    return _one_line(value if isinstance(value, str) else json.dumps(value))
 
 
 def _one_line(text, limit=300):

@@ -153,7 +153,8 @@ def _refuse_taken_key(registries, before, after):
         raise ConflictError('cannot give %s the address %s and namespace %r: %s already has them, and Zadig would '
                             'then hold two registries with one key; delete or change %s first'
                             % (describe(before), after['address'], after['namespace'], ', '.join(
-                                r['registry_id'] for r in taken), 'it' if len(taken) == 1 else 'them'))
+                                r.get('registry_id') or 'the registry another entry of the list creates'
+                                for r in taken), 'it' if len(taken) == 1 else 'them'))
 
 
 def _plan_update(registries, desired, existing):
@@ -241,10 +242,18 @@ def plan_all(registries, desired_list, purge=False):
     snapshot = [dict(r) for r in registries]
     order = sorted(range(len(desired_list)), key=lambda i: not (desired_list[i].get('is_default')
                                                                 and desired_list[i]['state'] == 'present'))
-    plans = []
+    plans, targets = [], {}
     for index in order:
         registry_plan = plan(snapshot, desired_list[index])
         registry_plan.index = index
+        target = registry_plan.registry_id
+        if target and target in targets:
+            raise InputError('entries %d and %d of the list both name %s (one by registry_id, one by address and '
+                             'namespace); name each registry once' % (min(targets[target], index) + 1,
+                                                                      max(targets[target], index) + 1,
+                                                                      describe(registry_plan.before)))
+        if target:
+            targets[target] = index
         plans.append(registry_plan)
         snapshot = predict(snapshot, registry_plan)
     if purge:

@@ -141,13 +141,19 @@ def diff_view(registry, named=(), changed=()):
     return result
 
 
+def _shown(value, limit=120):
+    """A server-side string on one line, bounded: a stored newline or a huge value must not break a message."""
+    text = _CONTROL.sub(' ', str(value))
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
 def describe(desired):
     """Name a registry in messages: its address and namespace, and its id when known."""
     if not desired.get('address'):
         return 'registry %s' % desired.get('registry_id')
-    text = 'registry %s' % desired['address']
+    text = 'registry %s' % _shown(desired['address'])
     if desired.get('namespace'):
-        text += ' namespace %s' % desired['namespace']
+        text += ' namespace %s' % _shown(desired['namespace'])
     if desired.get('registry_id'):
         text += ' (%s)' % desired['registry_id']
     return text

@@ -175,6 +175,9 @@ drift:
     - What the list would change (in check mode) or changed (in a real run) on the server, read off the plans before
       any write, so the two report the same for the same server state. Secrets appear by name only.
     - Also in the result of a task that failed through O(fail_on_drift).
+    - C(update) lists the registries to update, each with C(registry_id), C(address), C(namespace) and C(fields),
+      the names of the settings that differ (C(secret_key), never its value); read it as C(drift['update']), since
+      C(drift.update) is a method of the dictionary in Jinja.
   returned: always
   type: dict
   version_added: 0.2.0
@@ -188,14 +191,6 @@ drift:
       type: list
       elements: dict
       sample: [{address: https://harbor.example.com, namespace: platform}]
-    update:
-      description:
-        - The registries to update, each with C(registry_id), C(address), C(namespace) and C(fields), the names
-          of the settings that differ (C(secret_key), never its value).
-      type: list
-      elements: dict
-      sample: [{registry_id: 65a1b2c3d4e5f60718293a4b, address: https://harbor.example.com, namespace: platform,
-                fields: [is_default, secret_key]}]
     delete:
       description:
         - The registries to delete (entries with O(registries[].state=absent), and O(purge)), each with

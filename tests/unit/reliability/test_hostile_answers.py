@@ -898,7 +898,7 @@ def test_registry_module_comparing_credentials_survives_any_internal_answer(docs
 def test_registries_action_survives_any_list_answer(answer, check_mode, purge, data):
     """The zadig_registries action plugin (the role's task), which runs ensure_registries in the controller."""
     entries = []
-    for _ in range(data.draw(st.integers(1, 2), label='entries')):
+    for dummy in range(data.draw(st.integers(1, 2), label='entries')):
         task = draw_task(data, answer)
         if task.get('is_default') and any(e.get('is_default') for e in entries):
             task.pop('is_default')

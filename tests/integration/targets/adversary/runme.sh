@@ -3,7 +3,7 @@
 #   leaks        a secret with repeated spaces, or one with & < > (which Go's encoding/json escapes), echoed by a 500,
 #                through the module, the zadig_registries action and the role, at -vvv --diff
 #   collision    a list that creates a key and moves another registry onto it: one sentence, no crash
-#   empty_env    an empty ZADIG_URL in a task's environment counts as unset: the controller's applies
+#   empty_env    an empty ZADIG_URL in a task's environment counts as unset, for all four names alike
 #   odd_ways     odd ways of passing the connection (pins: specific-action module_defaults, block environment
 #                with include_role and import_role, role params, delegate_to, check_mode per task)
 #   guards       purge with nothing to keep, and registry_id onto another registry's key, refused before any write

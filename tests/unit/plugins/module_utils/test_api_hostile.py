@@ -134,9 +134,16 @@ def test_a_ca_directory_is_accepted(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize('url', ['https://zadig.example.com\n/x', 'https://zadig example.com', 'https://z\r\n.com',
                                  'https://zadig.example.com/?x=1', 'https://zadig.example.com/#top',
-                                 'https://user:pass@zadig.example.com'])
+                                 'https://zadig.example.com:99999', 'https://zadig.example.com:abc', 'https://.',
+                                 'https://[zadig'])
 def test_a_url_that_can_never_work_is_refused_at_once(monkeypatch, url):
     refused_before_any_request(monkeypatch, ['zadig_url must be'], url=url)
+
+
+def test_a_password_in_the_url_is_refused_and_never_repeated(monkeypatch):
+    message = refused_before_any_request(monkeypatch, ['zadig_url must not hold a user name or password'],
+                                         url='https://admin:hunter2@zadig.example.com')
+    assert 'hunter2' not in message
 
 
 def test_a_path_prefix_behind_a_reverse_proxy_is_kept(monkeypatch):
