@@ -24,6 +24,7 @@ ARGUMENT_SPEC = dict(
     registries=dict(type='list', elements='dict', default=[], options=REGISTRY_OPTIONS),
     purge=dict(type='bool', default=False),
     fail_on_drift=dict(type='bool', default=False),
+    dedupe=dict(type='bool', default=False),
 )
 
 
@@ -46,7 +47,8 @@ class ActionModule(ActionBase):
                                  ca_path=params['ca_path'], timeout=params['timeout'], environ=environ)
             outcome = ensure_registries(client, params['registries'], params['purge'],
                                         check_mode=bool(self._play_context.check_mode),
-                                        diff=bool(self._play_context.diff), fail_on_drift=params['fail_on_drift'])
+                                        diff=bool(self._play_context.diff), fail_on_drift=params['fail_on_drift'],
+                                        dedupe=params['dedupe'])
         except EXPECTED_ERRORS as exc:
             outcome = dict(failure(exc, client), failed=True)
         warnings = (client.warnings if client is not None else []) + (outcome.pop('warnings', None) or [])

@@ -154,3 +154,23 @@ def success(body):
         raise ShapeError('expected {"message": "success"}, got %s' % (
             'an object without message "success"' if isinstance(body, dict) else _kind(body)))
     return body
+
+
+def references(body):
+    """``{"references": [{project_name, project_alias, envs: [{name, alias}]}]}`` (§14.2): who uses a registry."""
+    if not isinstance(body, dict) or not isinstance(body.get('references'), list):
+        raise ShapeError('expected {"references": [...]}, got %s' % (
+            'an object without a references list' if isinstance(body, dict) else _kind(body)))
+    checked = []
+    for number, entry in enumerate(body['references'], 1):
+        where = 'reference %d' % number
+        if not isinstance(entry, dict):
+            raise ShapeError('%s is %s, not an object' % (where, _kind(entry)))
+        envs = _field(entry, 'envs', 'list', where, required=False, default=[], nullable=True)
+        if not all(isinstance(env, dict) and isinstance(env.get('name'), str) for env in envs):
+            raise ShapeError('%s has envs that are not {name, alias} objects' % where)
+        checked.append({'project_name': _field(entry, 'project_name', 'str', where),
+                        'project_alias': _field(entry, 'project_alias', 'str', where, required=False, default=''),
+                        'envs': [{'name': env['name'], 'alias': env.get('alias') if isinstance(env.get('alias'), str)
+                                  else ''} for env in envs]})
+    return checked

@@ -134,11 +134,14 @@ def check_registry_id(registry_id):
     return registry_id
 
 
-def _hint(status, method, path):
+def _hint(status, method, path, reason=None):
     if status == 401:
         return ('authentication failed: check zadig_token (or ZADIG_TOKEN) is a valid Zadig API token; from '
                 "Zadig v4.3 on it must also be the user's current token (Zadig replaces it, for example when "
                 'MFA becomes required) and the user must be allowed API tokens')
+    if status == 403 and reason:
+        return ('Zadig requires multi-factor authentication for the user of zadig_token (%s): make a new API token '
+                'in Zadig after verifying MFA, or use a service account that needs none' % reason)
     if status == 403:
         return 'permission denied: the user of zadig_token must be a Zadig system administrator'
     if status == 404:
@@ -362,7 +365,10 @@ class ZadigClient:
         parts = ['HTTP %d' % status]
         if description:
             parts.append(description)
-        hint = _hint(status, method, path)
+        reason = _one_line(response.headers.get('x-zadig-auth-reason') or '', 80) or None
+        if reason and not description:
+            description = reason
+        hint = _hint(status, method, path, reason)
         if hint:
             parts.append(hint)
         elif not description:
@@ -451,6 +457,21 @@ class ZadigClient:
     def update_registry_full(self, registry_id, doc):
         """The internal whole-document PUT: every key omitted from ``doc`` is wiped on the server."""
         return self._write('PUT', '%s/%s' % (INTERNAL, check_registry_id(registry_id)), doc)
+
+    def registry_references(self, registry_id):
+        """Who uses a registry (§14.2, Zadig v4.2 and later): a list of projects with their environments.
+
+        None when this Zadig has no such route (v4.1 answers 404 ``Invalid path``): only the delete's own
+        refusal can tell then.
+        """
+        path = '%s/%s/references' % (INTERNAL, check_registry_id(registry_id))
+        try:
+            body = self.request('GET', path)
+        except ZadigAPIError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return self._shape('GET', path, _answers.references, body)
 
     def delete_registry(self, registry_id):
         """The internal route: the OpenAPI has no delete (§6). Deleting an absent id succeeds."""

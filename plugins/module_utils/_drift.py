@@ -40,7 +40,8 @@ def drift_report(plans, registries, not_compared=()):
             update.append(dict(_known(registry_plan.before), fields=changed_fields(registry_plan)))
         elif registry_plan.action == 'delete':
             delete.append(_known(registry_plan.before))
-    named = {p.before['registry_id'] for p in plans if p.before}
+    # A registry purge or dedupe keeps because an environment uses it stays outside the list: unmanaged.
+    named = {p.before['registry_id'] for p in plans if p.before and (p.index is not None or p.changed)}
     return {
         'in_sync': not (create or update or delete),
         'create': create,

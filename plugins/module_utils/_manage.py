@@ -14,11 +14,12 @@ from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIErr
 from ansible_collections.zadig.core.plugins.module_utils._drift import drift_report, summary
 from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
-    REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, InputError, check_list, describe, differences,
+    REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, InputError, brief, check_list, describe, differences,
     duplicates, export, filter_registries, find_matches, from_internal, internal_doc, needs_details, same_detail,
-    validate, view)
+    shown, validate, view)
 
 SECRET_OPTIONS = ('access_key', 'secret_key')
+IN_USE = "The registry cannot be deleted, it's being used by environment"
 
 REGISTRY_OPTIONS = dict(
     state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -124,6 +125,16 @@ def _set_projects(client, read, registry_plan, before):
                         registry=view(created), **exc.as_result()) from None
 
 
+def _dind_suspects(registries):
+    """Why Zadig may answer a write 500 with no description: its DinD sync panics on an address with no '//' (§9)."""
+    broken = [r for r in registries if '//' not in (r.get('address') or '')]
+    if not broken:
+        return ''
+    return ('; Zadig answers so when its DinD sync fails, which happens while a registry has an address without '
+            "'//': %s. Give %s an http:// or https:// address (state: present with its registry_id) first"
+            % (', '.join(describe(brief(r)) for r in broken[:3]), 'it' if len(broken) == 1 else 'them'))
+
+
 def _write(client, read, registry_plan, before):
     """Send the write; after a 5xx or no answer, re-list first and retry only a transient failure that left no trace."""
     name = describe(registry_plan.before or registry_plan.desired)
@@ -132,6 +143,8 @@ def _write(client, read, registry_plan, before):
             _send(client, registry_plan)
             return
         except ZadigAPIError as exc:
+            if exc.status == 500 and not exc.description:
+                exc.args = (str(exc) + _dind_suspects(before),)
             if not exc.maybe_applied:
                 raise TaskError('could not %s %s: %s' % (registry_plan.action, name, exc), changed=False,
                                 **exc.as_result()) from None
@@ -180,12 +193,12 @@ def _verify(registry_plan, observed, expected, warnings):
             problems.append('it is the default registry, because this Zadig version never leaves itself without '
                             'a default; make another registry the default (is_default: true on it) instead')
             continue
-        problems.append('%s is %r on the server, not %r' % (field, have, want))
+        problems.append('%s is %s on the server, not %s' % (field, shown(repr(have)), shown(repr(want))))
     details = observed.get('details')
     for field, want in (registry_plan.desired.get('compared') or {}).items():
         if details is not None and not same_detail(field, details[field], want):
             problems.append('%s is not what was asked' % field if field in SECRET_FIELDS else
-                            '%s is %r on the server, not %r' % (field, details[field], want))
+                            '%s is %s on the server, not %s' % (field, shown(repr(details[field])), shown(repr(want))))
     if problems:
         raise TaskError('Zadig did not apply the %s of %s: %s' % (registry_plan.action, name, '; '.join(problems)),
                         changed=True, registry=view(observed))
@@ -216,7 +229,38 @@ def _openapi_only(desired):
     return dict(desired, compared={})
 
 
-def prepare(client, entries, subject=None, purge=False, partial=False):
+def _deleted_or_deduped(plans, before, desired_list, dedupe):
+    """The ids whose users decide the plan: every registry to delete, and every duplicate dedupe chooses among."""
+    ids = {p.before['registry_id'] for p in plans if p.action == 'delete'}
+    if dedupe:
+        for desired in desired_list:
+            if desired['state'] == 'present' and not desired.get('registry_id'):
+                matches = find_matches(before, desired)
+                if len(matches) > 1:
+                    ids.update(r['registry_id'] for r in matches)
+    return sorted(ids)
+
+
+def _look_up_users(client, ids, subject, partial, warnings):
+    """Ask Zadig who uses each registry (§14.2), one request per id; {} when this Zadig cannot say (before v4.2)."""
+    in_use = {}
+    for registry_id in ids:
+        try:
+            references = client.registry_references(registry_id)
+        except ZadigAPIError as exc:
+            if partial and exc.status in (401, 403):
+                warnings.append('the token may not ask Zadig which environments use a registry (HTTP %s); a delete '
+                                'of one in use would be refused by Zadig itself' % exc.status)
+                return {}
+            raise TaskError('could not ask Zadig which environments use the registries to delete, for %s: %s'
+                            % (subject, exc), changed=False, **exc.as_result()) from None
+        if references is None:
+            return {}
+        in_use[registry_id] = references
+    return in_use
+
+
+def prepare(client, entries, subject=None, purge=False, partial=False, dedupe=False):
     """Validate every entry, read once, plan all.
 
     Reads through the internal route only when an entry compares credentials,
@@ -243,11 +287,15 @@ def prepare(client, entries, subject=None, purge=False, partial=False):
         desired_list = [_openapi_only(d) for d in desired_list]
         read = Reader(client)
         before = read(subject, 'could not read the registries to manage')
-    plans, predicted = plan_all(before, desired_list, purge)
+    plans, predicted = plan_all(before, desired_list, purge, dedupe=dedupe)
     if not read.details and not not_compared and _reencodes(plans):
         read = Reader(client, details=True)
         before = read(subject, 'could not read the registries to manage')
-        plans, predicted = plan_all(before, desired_list, purge)
+        plans, predicted = plan_all(before, desired_list, purge, dedupe=dedupe)
+    asked = _deleted_or_deduped(plans, before, desired_list, dedupe)
+    if asked:
+        in_use = _look_up_users(client, asked, subject, partial, warnings)
+        plans, predicted = plan_all(before, desired_list, purge, in_use, dedupe)
     warnings += [warning for registry_plan in plans for warning in registry_plan.warnings]
     return Prepared(subject, read, before, plans, predicted, warnings, not_compared)
 
@@ -260,20 +308,38 @@ def carry_out(client, prepared):
     read, before = prepared.read, prepared.before
     if any(p.write == 'internal' or (p.action == 'create' and p.changes) for p in writes):
         read = Reader(client, details=True)
-    for done, registry_plan in enumerate(writes):
+    done = 0
+    for registry_plan in writes:
         try:
             _write(client, read, registry_plan, before)
             if registry_plan.action == 'create' and registry_plan.changes:
                 _set_projects(client, read, registry_plan, before)
         except TaskError as exc:
+            if registry_plan.action == 'delete' and IN_USE in (exc.result.get('description') or ''):
+                if registry_plan.origin != 'entry':
+                    _keep(registry_plan, prepared.warnings)
+                    continue
+                exc = TaskError('cannot delete %s: an environment uses it, and Zadig refuses to delete a registry '
+                                'that an environment uses (HTTP 500: %s); point it at another registry first'
+                                % (describe(registry_plan.before), IN_USE), **exc.result)
             if done:
                 exc.result['changed'] = True
                 exc.args = ('%s (after %d earlier change(s) of this task were saved)' % (exc, done),)
-            raise
+            raise exc from None
+        done += 1
     now = read(prepared.subject, 'Zadig accepted the changes but could not read back', changed=True)
-    for registry_plan in writes:
+    for registry_plan in [p for p in writes if p.changed]:
         registry_plan.observed = _verify(registry_plan, _locate(registry_plan, before, now),
                                          _expected(registry_plan, prepared.predicted), prepared.warnings)
+
+
+def _keep(registry_plan, warnings):
+    """A purge or dedupe delete Zadig refused because an environment uses the registry (a server that cannot say so
+    beforehand): the registry stays, as it would have been planned had Zadig said."""
+    warnings.append('%s %s: Zadig refused to delete it because an environment uses it (this Zadig cannot say which '
+                    'beforehand)' % (registry_plan.origin, describe(registry_plan.before)) + ', so it is kept')
+    registry_plan.action = 'none'
+    registry_plan.after = registry_plan.before
 
 
 def ensure_registry(client, params, check_mode=False, diff=False):
@@ -286,14 +352,15 @@ def ensure_registry(client, params, check_mode=False, diff=False):
     return result
 
 
-def ensure_registries(client, entries, purge=False, check_mode=False, diff=False, fail_on_drift=False):
+def ensure_registries(client, entries, purge=False, check_mode=False, diff=False, fail_on_drift=False, dedupe=False):
     """A whole list in one task: one read, the writes that differ, one read back. Used by the role.
 
     ``drift`` is read off the plans before any write, so check mode and the
     real run report the same; with ``fail_on_drift`` any drift fails the task
     before a write.
     """
-    prepared = prepare(client, entries, 'the registries of the list', purge, partial=check_mode or fail_on_drift)
+    prepared = prepare(client, entries, 'the registries of the list', purge, partial=check_mode or fail_on_drift,
+                       dedupe=dedupe)
     plans = prepared.plans
     drift = drift_report(plans, prepared.before, prepared.not_compared)
     if fail_on_drift and not drift['in_sync']:
@@ -309,7 +376,8 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
     result = {
         'changed': any(p.changed for p in plans),
         'results': results,
-        'purged': [view(p.before) for p in plans if p.index is None],
+        'purged': [view(p.before) for p in plans if p.origin == 'purge' and p.action == 'delete'],
+        'deduped': [view(p.before) for p in plans if p.origin == 'dedupe' and p.action == 'delete'],
         'drift': drift,
         'warnings': prepared.warnings,
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
     REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, FIELDS, InputError, brief, comparable, describe,
-    diff_view, internal_doc, normalise_address, same_detail, select, view)
+    diff_view, find_matches, internal_doc, normalise_address, same_detail, select, shown, view)
 
 
 class Plan:
@@ -24,7 +24,7 @@ class Plan:
     """
 
     def __init__(self, action, desired, before=None, after=None, body=None, previous_default=None,
-                 warnings=None, changes=None, write='openapi', secrets=None):
+                 warnings=None, changes=None, write='openapi', secrets=None, origin='entry'):
         self.action = action
         self.desired = desired
         self.before = before
@@ -37,6 +37,7 @@ class Plan:
         self.changes = changes or {}
         self.write = write
         self.secrets = secrets or {}
+        self.origin = origin
 
     @property
     def changed(self):
@@ -71,10 +72,29 @@ class Plan:
         return {'before': diff_view(self.before, named), 'after': diff_view(after, named, changed)}
 
 
-def plan(registries, desired):
-    """Decide what a task does: create, update, delete or nothing. Raises ConflictError when it cannot decide."""
+def used_by(references):
+    """Who uses a registry, in words: 'project p1 (Project 1): environments dev, test; project p2: environment x'."""
+    parts = []
+    for project in references:
+        name = project['project_name'] + (' (%s)' % project['project_alias'] if project['project_alias'] else '')
+        envs = [env['name'] for env in project['envs']]
+        parts.append('project %s: environment%s %s' % (name, 's' if len(envs) > 1 else '', ', '.join(envs)))
+    return '; '.join(parts)
+
+
+def plan(registries, desired, in_use=None):
+    """Decide what a task does: create, update, delete or nothing. Raises ConflictError when it cannot decide.
+
+    ``in_use`` maps registry ids to the projects and environments that use them
+    (zadig-api.md §14.2), for the ids Zadig could tell; deleting one of those is refused.
+    """
     existing = select(registries, desired)
     if desired['state'] == 'absent':
+        references = (in_use or {}).get((existing or {}).get('registry_id'))
+        if references:
+            raise ConflictError('cannot delete %s: it is used by %s, and Zadig refuses to delete a registry that an '
+                                'environment uses; point those environments at another registry first'
+                                % (describe(brief(existing)), used_by(references)))
         return _plan_absent(registries, desired, existing)
     if existing is None:
         return _plan_create(registries, desired)
@@ -85,7 +105,7 @@ def _defaults_other_than(registries, registry_id):
     return [brief(r) for r in registries if r.get('is_default') and r.get('registry_id') != registry_id]
 
 
-def _plan_absent(registries, desired, existing):
+def _plan_absent(registries, desired, existing, origin='entry'):
     if existing is None:
         return Plan('none', desired)
     warnings = []
@@ -98,7 +118,7 @@ def _plan_absent(registries, desired, existing):
                                              new_default['address']))
         elif not remaining:
             warnings.append('%s was the last registry; Zadig now has none' % describe(brief(existing)))
-    return Plan('delete', desired, before=view(existing), after=None, warnings=warnings)
+    return Plan('delete', desired, before=view(existing), after=None, warnings=warnings, origin=origin)
 
 
 def _plan_create(registries, desired):
@@ -150,9 +170,9 @@ def _refuse_taken_key(registries, before, after):
     taken = [r for r in registries if r.get('registry_id') != before['registry_id']
              and (normalise_address(r.get('address')), (r.get('namespace') or '').strip()) == key]
     if taken:
-        raise ConflictError('cannot give %s the address %s and namespace %r: %s already has them, and Zadig would '
+        raise ConflictError('cannot give %s the address %s and namespace %s: %s already has them, and Zadig would '
                             'then hold two registries with one key; delete or change %s first'
-                            % (describe(before), after['address'], after['namespace'], ', '.join(
+                            % (describe(before), shown(after['address']), shown(repr(after['namespace'])), ', '.join(
                                 r.get('registry_id') or 'the registry another entry of the list creates'
                                 for r in taken), 'it' if len(taken) == 1 else 'them'))
 
@@ -232,19 +252,63 @@ def predict(registries, registry_plan):
     return result
 
 
-def plan_all(registries, desired_list, purge=False):
+def keeper(matches, in_use):
+    """Which of several registries with one key dedupe keeps: the one an environment uses, else the default, else
+    the oldest (ObjectIDs start with their creation time)."""
+    used = [r for r in matches if in_use.get(r['registry_id'])]
+    defaults = [r for r in matches if r.get('is_default')]
+    return (used or defaults or [min(matches, key=lambda r: r['registry_id'])])[0]
+
+
+def _plan_dedupe(snapshot, desired, in_use):
+    """Delete plans for the duplicates of an entry's key that nothing uses, and the id of the one kept."""
+    matches = find_matches(snapshot, desired)
+    kept = keeper(matches, in_use)
+    plans = []
+    for registry in matches:
+        if registry is kept:
+            continue
+        if in_use.get(registry['registry_id']):
+            registry_plan = Plan('none', {'state': 'absent', 'registry_id': registry['registry_id']},
+                                 before=view(registry), after=view(registry), origin='dedupe', warnings=[
+                                     'dedupe keeps %s, a duplicate of %s, because it is used by %s'
+                                     % (describe(brief(registry)), kept['registry_id'],
+                                        used_by(in_use[registry['registry_id']]))])
+        else:
+            registry_plan = _plan_absent(snapshot, {'state': 'absent', 'registry_id': registry['registry_id']},
+                                         registry, origin='dedupe')
+            registry_plan.warnings.append('dedupe deletes %s, a duplicate of %s' % (
+                describe(brief(registry)), kept['registry_id']))
+        registry_plan.index = None
+        plans.append(registry_plan)
+    return plans, kept['registry_id']
+
+
+def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False):
     """Plan a whole list on one snapshot: the default first, then the list's order, then the purge.
 
     Each plan sees the server as the plans before it leave it, so check mode
-    predicts the run as a whole. Returns the plans in the order to carry them
-    out, and the server's list as it will be afterwards.
+    predicts the run as a whole. With ``dedupe``, an entry whose key several
+    registries share is applied to the one kept (``keeper``), after plans that
+    delete the others nothing uses. Purge keeps a registry an environment uses
+    (a plan that does nothing, with a warning). Returns the plans in the order
+    to carry them out, and the server's list as it will be afterwards.
     """
+    in_use = in_use or {}
     snapshot = [dict(r) for r in registries]
     order = sorted(range(len(desired_list)), key=lambda i: not (desired_list[i].get('is_default')
                                                                 and desired_list[i]['state'] == 'present'))
     plans, targets = [], {}
     for index in order:
-        registry_plan = plan(snapshot, desired_list[index])
+        desired = desired_list[index]
+        if dedupe and desired['state'] == 'present' and not desired.get('registry_id') and len(
+                find_matches(snapshot, desired)) > 1:
+            extra, kept_id = _plan_dedupe(snapshot, desired, in_use)
+            for registry_plan in extra:
+                plans.append(registry_plan)
+                snapshot = predict(snapshot, registry_plan)
+            desired = dict(desired, registry_id=kept_id)
+        registry_plan = plan(snapshot, desired, in_use)
         registry_plan.index = index
         target = registry_plan.registry_id
         if target and target in targets:
@@ -259,10 +323,36 @@ def plan_all(registries, desired_list, purge=False):
     if purge:
         named = {p.after.get('registry_id') for p in plans if p.after}
         for registry in [r for r in snapshot if r.get('registry_id') and r['registry_id'] not in named]:
-            desired = {'state': 'absent', 'registry_id': registry['registry_id']}
-            registry_plan = _plan_absent(snapshot, desired, next(
-                r for r in snapshot if r.get('registry_id') == registry['registry_id']))
+            references = in_use.get(registry['registry_id'])
+            if references:
+                registry_plan = Plan('none', {'state': 'absent', 'registry_id': registry['registry_id']},
+                                     before=view(registry), after=view(registry), origin='purge', warnings=[
+                                         'purge keeps %s: it is used by %s' % (describe(brief(registry)),
+                                                                               used_by(references))])
+            else:
+                registry_plan = _plan_absent(snapshot, {'state': 'absent', 'registry_id': registry['registry_id']},
+                                             registry, origin='purge')
             registry_plan.index = None
             plans.append(registry_plan)
             snapshot = predict(snapshot, registry_plan)
+    _refuse_an_unwanted_heir(plans, snapshot)
     return plans, snapshot
+
+
+def _refuse_an_unwanted_heir(plans, snapshot):
+    """Deleting the default hands it to the first remaining registry (§5); refuse a list whose entry for that
+    registry says is_default: false, which a rerun would then have to undo."""
+    deleted_default = next((p.before for p in plans if p.action == 'delete' and p.before['is_default']), None)
+    if deleted_default is None:
+        return
+    for registry_plan in plans:
+        if registry_plan.index is None or registry_plan.desired.get('is_default') is not False or not \
+                registry_plan.after:
+            continue
+        final = [r for r in snapshot if r.get('registry_id') == registry_plan.after.get('registry_id')] if \
+            registry_plan.after.get('registry_id') else [r for r in find_matches(snapshot, registry_plan.desired)
+                                                         if not r.get('registry_id')]
+        if final and final[0].get('is_default'):
+            raise ConflictError('deleting %s, the default registry, makes Zadig hand the default to %s, whose entry '
+                                'says is_default: false; set is_default: true on the registry that should be the '
+                                'default' % (describe(brief(deleted_default)), describe(registry_plan.desired)))

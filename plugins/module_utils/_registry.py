@@ -141,7 +141,7 @@ def diff_view(registry, named=(), changed=()):
     return result
 
 
-def _shown(value, limit=120):
+def shown(value, limit=120):
     """A server-side string on one line, bounded: a stored newline or a huge value must not break a message."""
     text = _CONTROL.sub(' ', str(value))
     return text if len(text) <= limit else text[:limit] + '...'
@@ -151,9 +151,9 @@ def describe(desired):
     """Name a registry in messages: its address and namespace, and its id when known."""
     if not desired.get('address'):
         return 'registry %s' % desired.get('registry_id')
-    text = 'registry %s' % _shown(desired['address'])
+    text = 'registry %s' % shown(desired['address'])
     if desired.get('namespace'):
-        text += ' namespace %s' % _shown(desired['namespace'])
+        text += ' namespace %s' % shown(desired['namespace'])
     if desired.get('registry_id'):
         text += ' (%s)' % desired['registry_id']
     return text

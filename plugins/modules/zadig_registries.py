@@ -81,8 +81,22 @@ options:
       - Delete every registry on the server that O(registries) does not name. Only when V(true).
       - Refused before any request when O(registries) names no registry to keep (it is empty, or every entry has
         O(registries[].state=absent)), since that would delete every registry, the default included.
+      - Never deletes a registry that an environment uses: it keeps it, lists it under RV(drift.unmanaged) and warns,
+        naming the projects and environments (Zadig v4.2 and later say so beforehand, in check mode too; on v4.1
+        Zadig's refusal of the delete keeps it).
     type: bool
     default: false
+  dedupe:
+    description:
+      - Where the server holds several registries with the address and namespace of an entry (Zadig keeps
+        duplicates), keep one (the one an environment uses, else the default, else the oldest), delete the others
+        that nothing uses, and apply the entry to the one kept. Check mode shows the same deletes.
+      - Without it, such an entry fails listing the ids.
+      - Which environments use a registry is asked of Zadig v4.2 and later; on v4.1 Zadig's own refusal keeps a
+        duplicate in use.
+    type: bool
+    default: false
+    version_added: 0.2.0
   fail_on_drift:
     description:
       - When anything would be created, updated or deleted, fail with a one-line summary of the drift and write
@@ -170,6 +184,13 @@ purged:
   type: list
   elements: dict
   sample: []
+deduped:
+  description: The duplicates O(dedupe) deleted.
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+  version_added: 0.2.0
 drift:
   description:
     - What the list would change (in check mode) or changed (in a real run) on the server, read off the plans before

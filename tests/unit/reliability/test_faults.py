@@ -34,7 +34,10 @@ OPERATIONS = {
     'create': ('create', False, 'POST', OPENAPI),
     'update': ('update', True, 'PUT', OPENAPI + '/.*'),
     'delete': ('delete', True, 'DELETE', INTERNAL + '/.*'),
+    'who uses it': ('delete', True, 'GET', INTERNAL + '/.*/references'),
+    'in use, v4.1': ('delete', 'in use', 'DELETE', INTERNAL + '/.*'),
 }
+VERSION = {'who uses it': 'v4.2'}
 FAULTS = {
     '503 once': dict(kind='status', status=503, count=1),
     '503 always': dict(kind='status', status=503, count=99),
@@ -62,6 +65,8 @@ def matching(sim):
 
 def desired_state_reached(task_name, sim):
     found = matching(sim)
+    if any(doc['id'] in sim.envs_using for doc in found):
+        return False
     if task_name == 'create':
         return len(found) == 1
     if task_name == 'update':
@@ -71,9 +76,11 @@ def desired_state_reached(task_name, sim):
 
 def run_case(operation, fault_name):
     task_name, existing, method, path = OPERATIONS[operation]
-    sim = Simulator(admin_tokens=[TOKEN])
+    sim = Simulator(admin_tokens=[TOKEN], version=VERSION.get(operation, 'v4.1'))
     if existing:
-        sim.seed('https://harbor.example.com', provider='harbor', namespace='platform', is_default=True)
+        doc = sim.seed('https://harbor.example.com', provider='harbor', namespace='platform', is_default=True)
+        if existing == 'in use':
+            sim.add_env(doc['id'], project_name='shop', env_name='prod')
     before = sim.snapshot()
     spec = dict(FAULTS[fault_name])
     sim.add_fault(spec.pop('kind'), method=method, path=path, **spec)
@@ -99,7 +106,8 @@ def run_case(operation, fault_name):
     if outcome == 'failed':
         if TASKS[task_name].get('address') not in message:
             problems.append('message does not name the registry')
-        if not any(word in message for word in ('HTTP ', 'cannot reach', 'no answer', 'cut off', 'unexpected answer')):
+        if not any(word in message for word in ('HTTP ', 'cannot reach', 'no answer', 'cut off', 'unexpected answer',
+                                                'an environment uses it')):
             problems.append('message gives no cause')
         if server_changed != bool(changed) and 'may still apply' not in message:
             problems.append('server changed=%s but the result says changed=%s' % (server_changed, changed))
@@ -111,14 +119,14 @@ def test_fault_matrix():
     rows = []
     for operation in OPERATIONS:
         for fault_name in FAULTS:
-            if fault_name.startswith('commit') and operation == 'list':
+            if fault_name.startswith('commit') and operation in ('list', 'who uses it'):
                 continue
             rows.append(run_case(operation, fault_name))
     columns = ('request', 'fault', 'outcome', 'changed', 'writes', 'server changed', 'message / problems')
-    table = ['%-7s %-31s %-7s %-8s %-7s %-14s %s' % columns]
+    table = ['%-12s %-31s %-7s %-8s %-7s %-14s %s' % columns]
     for row in rows:
         note = '; '.join(row['problems']) or row['message'][:110]
-        table.append('%-7s %-31s %-7s %-8s %-7s %-14s %s' % (row['operation'], row['fault'], row['outcome'],
+        table.append('%-12s %-31s %-7s %-8s %-7s %-14s %s' % (row['operation'], row['fault'], row['outcome'],
                                                              row['changed'], row['writes'], row['server_changed'],
                                                              note))
     table.append('%d faults tried: %d succeeded, %d failed cleanly, %d broke a promise'

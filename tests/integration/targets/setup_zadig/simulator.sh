@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Start and stop the bundled Zadig simulator for a runme.sh target, and run a playbook
+# Start and stop the bundled Zadig simulator for a runme.sh target (start_simulator VERSION), and run a playbook
 # against it in each default-registry mode, then against a live Zadig when one is configured.
 
 ZADIG_COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/zadig/core"
@@ -14,7 +14,7 @@ start_simulator() {
     local mode="$1" dir
     dir="$(mktemp -d)"
     "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${ZADIG_SIMULATOR}" --port 0 --port-file "${dir}/port" \
-        --mode "${mode}" --admin-token "${ZADIG_SIM_ADMIN_TOKEN}" --user-token "${ZADIG_SIM_USER_TOKEN}" &
+        --version "${mode}" --admin-token "${ZADIG_SIM_ADMIN_TOKEN}" --user-token "${ZADIG_SIM_USER_TOKEN}" &
     SIMULATOR_PID=$!
     for _ in $(seq 200); do
         [ -s "${dir}/port" ] && break
@@ -32,11 +32,12 @@ stop_simulator() {
     fi
 }
 
-# run_everywhere PLAYBOOK [ansible-playbook args...]
+# run_everywhere PLAYBOOK [ansible-playbook args...]: in both default-registry modes (ZADIG_SIM_VERSIONS to
+# choose other Zadig versions: v4.1 v4.2 v4.3 v5.0 main), then against a live Zadig when one is configured.
 run_everywhere() {
     local playbook="$1" mode
     shift
-    for mode in v4.1 main; do
+    for mode in ${ZADIG_SIM_VERSIONS:-v4.1 main}; do
         start_simulator "${mode}"
         ansible-playbook "${playbook}" -e zadig_mode="${mode}" -e zadig_live=false \
             -e zadig_url="${SIM_URL}" -e zadig_admin_token="${ZADIG_SIM_ADMIN_TOKEN}" \

@@ -27,6 +27,10 @@ EXPECTED = {
 }
 
 
+def unused(rid):
+    return Call('GET', '%s/%s/references' % (INTERNAL, rid), answer={'references': []})
+
+
 def run(monkeypatch, entries, calls, **kwargs):
     session = script(monkeypatch, calls)
     try:
@@ -36,14 +40,16 @@ def run(monkeypatch, entries, calls, **kwargs):
 
 
 def test_check_mode_reports_what_is_to_be_created_updated_and_deleted(monkeypatch):
-    result, session = run(monkeypatch, ENTRIES, [Call('GET', OPENAPI, answer=SERVER)], check_mode=True)
-    assert result['drift'] == EXPECTED and len(session.sent) == 1
+    result, session = run(monkeypatch, ENTRIES, [Call('GET', OPENAPI, answer=SERVER), unused(ID_C)],
+                          check_mode=True)
+    assert result['drift'] == EXPECTED and len(session.sent) == 2
 
 
 def test_the_real_run_reports_the_same_drift_it_then_applies(monkeypatch):
     after = [SERVER[0], dict(SERVER[1], provider='harbor'), reg('65a1b2c3d4e5f607182930ff', 'new')]
     result, _session = run(monkeypatch, ENTRIES, [
         Call('GET', OPENAPI, answer=SERVER),
+        unused(ID_C),
         Call('PUT', OPENAPI + '/' + ID_B, answer=OK),
         Call('POST', OPENAPI, answer=OK),
         Call('DELETE', INTERNAL + '/' + ID_C, answer=OK),
@@ -62,15 +68,15 @@ def test_a_list_that_matches_is_in_sync_and_unnamed_registries_are_unmanaged_not
 
 
 def test_purged_registries_are_deletes_not_unmanaged(monkeypatch):
-    result, _session = run(monkeypatch, [entry('a')], [Call('GET', OPENAPI, answer=SERVER)], purge=True,
-                           check_mode=True)
+    result, _session = run(monkeypatch, [entry('a')], [Call('GET', OPENAPI, answer=SERVER), unused(ID_B),
+                                                       unused(ID_C)], purge=True, check_mode=True)
     assert [d['registry_id'] for d in result['drift']['delete']] == [ID_B, ID_C]
     assert result['drift']['unmanaged'] == []
 
 
 @pytest.mark.parametrize('check_mode', [True, False])
 def test_fail_on_drift_fails_with_one_line_and_writes_nothing(monkeypatch, check_mode):
-    session = script(monkeypatch, [Call('GET', OPENAPI, answer=SERVER)])
+    session = script(monkeypatch, [Call('GET', OPENAPI, answer=SERVER), unused(ID_C)])
     with pytest.raises(TaskError) as info:
         ensure_registries(ZadigClient(URL, 'tok'), ENTRIES, check_mode=check_mode, fail_on_drift=True)
     session.assert_done()

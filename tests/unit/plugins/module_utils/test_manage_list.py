@@ -100,6 +100,8 @@ def test_purge_deletes_only_what_the_list_does_not_name(monkeypatch):
     server = [reg(ID_A, 'a', is_default=True), reg(ID_B, 'b'), reg(ID_C, 'c')]
     result, _session = run(monkeypatch, [entry('a')], [
         Call('GET', OPENAPI, answer=server),
+        Call('GET', INTERNAL + '/' + ID_B + '/references', answer={'references': []}),
+        Call('GET', INTERNAL + '/' + ID_C + '/references', answer={'references': []}),
         Call('DELETE', INTERNAL + '/' + ID_B, answer=OK),
         Call('DELETE', INTERNAL + '/' + ID_C, answer=OK),
         Call('GET', OPENAPI, answer=[server[0]]),

@@ -23,6 +23,17 @@ ID_NEW = '65a1b2c3d4e5f60718293aff'
 OK = {'message': 'success'}
 
 
+def unused(rid):
+    """Zadig v4.2 and later, asked who uses a registry: nobody."""
+    return Call('GET', '%s/%s/references' % (INTERNAL, rid), answer={'references': []})
+
+
+def no_references_route(rid):
+    """Zadig v4.1, which has no references route."""
+    path = '%s/%s/references' % (INTERNAL, rid)
+    return Call('GET', path, 404, text='Invalid path: /api/system/registry/namespaces/%s/references' % rid)
+
+
 def reg(rid, address='https://harbor.example.com', namespace='platform', provider='harbor', region='',
         is_default=False):
     return {'registry_id': rid, 'address': address, 'provider': provider, 'region': region,
@@ -230,12 +241,13 @@ def test_provider_is_required_to_create(monkeypatch):
 def test_absent_deletes_through_the_internal_route_and_reads_back(monkeypatch):
     result, failed, session = run(monkeypatch, dict(TASK, state='absent'), [
         Call('GET', OPENAPI, answer=[OTHER, reg(ID_A)]),
+        unused(ID_A),
         Call('DELETE', INTERNAL + '/' + ID_A, answer=OK),
         Call('GET', OPENAPI, answer=[OTHER]),
     ])
     assert not failed and result['changed'] is True and result['registry'] == {}
     assert result['diff']['after'] == {} and result['diff']['before']['address'] == 'https://harbor.example.com'
-    assert len(session.sent) == 3
+    assert len(session.sent) == 4
 
 
 def test_absent_already_is_one_request_and_unchanged(monkeypatch):
@@ -247,14 +259,15 @@ def test_absent_already_is_one_request_and_unchanged(monkeypatch):
 
 def test_absent_of_the_default_warns_who_inherits_it(monkeypatch):
     result, _failed, _session = run(monkeypatch, {'registry_id': ID_A, 'state': 'absent'}, [
-        Call('GET', OPENAPI, answer=[HARBOR, OTHER]), Call('DELETE', INTERNAL + '/' + ID_A, answer=OK),
-        Call('GET', OPENAPI, answer=[dict(OTHER, is_default=True)])])
+        Call('GET', OPENAPI, answer=[HARBOR, OTHER]), no_references_route(ID_A),
+        Call('DELETE', INTERNAL + '/' + ID_A, answer=OK), Call('GET', OPENAPI, answer=[dict(OTHER, is_default=True)])])
     assert any(ID_B in w and 'default' in w for w in result['warnings'])
 
 
-def test_absent_in_use_by_an_environment_fails_clearly(monkeypatch):
+def test_absent_in_use_by_an_environment_fails_clearly_on_v41(monkeypatch):
     result, failed, _session = run(monkeypatch, {'registry_id': ID_A, 'state': 'absent'}, [
         Call('GET', OPENAPI, answer=[HARBOR]),
+        no_references_route(ID_A),
         Call('DELETE', INTERNAL + '/' + ID_A, 500, answer={
             'code': 500, 'description': "The registry cannot be deleted, it's being used by environment",
             'message': 'Internal Error: '}),
@@ -262,8 +275,30 @@ def test_absent_in_use_by_an_environment_fails_clearly(monkeypatch):
     ])
     assert failed and result['changed'] is False
     assert "it's being used by environment" in result['msg'] and 'HTTP 500' in result['msg']
-    assert 'could not delete registry https://harbor.example.com' in result['msg']
+    assert result['msg'].startswith('cannot delete registry https://harbor.example.com')
     assert result['status'] == 500
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_absent_in_use_fails_before_any_write_naming_who_uses_it_from_v42(monkeypatch, check_mode):
+    references = {'references': [
+        {'project_name': 'shop', 'project_alias': 'Web shop', 'envs': [{'name': 'dev', 'alias': ''},
+                                                                       {'name': 'prod', 'alias': 'Prod'}]},
+        {'project_name': 'ops', 'project_alias': '', 'envs': [{'name': 'ci', 'alias': ''}]}]}
+    result, failed, session = run(monkeypatch, {'registry_id': ID_A, 'state': 'absent'}, [
+        Call('GET', OPENAPI, answer=[HARBOR, OTHER]),
+        Call('GET', '%s/%s/references' % (INTERNAL, ID_A), answer=references),
+    ], check_mode=check_mode)
+    assert failed and result['changed'] is False and writes(session) == []
+    assert result['msg'] == (
+        'cannot delete registry https://harbor.example.com namespace platform (%s): it is used by project shop '
+        '(Web shop): environments dev, prod; project ops: environment ci, and Zadig refuses to delete a registry '
+        'that an environment uses; point those environments at another registry first' % ID_A)
+
+
+def test_nothing_to_delete_asks_nobody(monkeypatch):
+    result, failed, session = run(monkeypatch, dict(TASK, state='absent'), [Call('GET', OPENAPI, answer=[OTHER])])
+    assert not failed and len(session.sent) == 1
 
 
 # ---- check mode ----------------------------------------------------------------------------------------------------
@@ -277,8 +312,11 @@ def test_absent_in_use_by_an_environment_fails_clearly(monkeypatch):
     (dict(TASK, is_default=True), [HARBOR]),
 ])
 def test_check_mode_reports_what_the_real_run_reports_with_zero_writes(monkeypatch, args, server):
-    predicted, failed, session = run(monkeypatch, args, [Call('GET', OPENAPI, answer=server)], check_mode=True)
-    assert not failed and len(session.sent) == 1
+    asks = [unused(ID_A)] if args.get('state') == 'absent' and any(
+        r['registry_id'] == ID_A for r in server) else []
+    predicted, failed, session = run(monkeypatch, args, [Call('GET', OPENAPI, answer=server)] + asks,
+                                     check_mode=True)
+    assert not failed and len(session.sent) == 1 + len(asks)
     if not predicted['changed']:
         return
     after = predicted['registry']
@@ -291,8 +329,8 @@ def test_check_mode_reports_what_the_real_run_reports_with_zero_writes(monkeypat
     write = Call('POST', OPENAPI, answer=OK) if after and not after.get('registry_id') else (
         Call('DELETE', INTERNAL + '/' + ID_A, answer=OK) if not after else
         Call('PUT', OPENAPI + '/' + ID_A, answer=OK))
-    real, failed = run(monkeypatch, args, [Call('GET', OPENAPI, answer=server), write,
-                                           Call('GET', OPENAPI, answer=after_server)])[:2]
+    real, failed = run(monkeypatch, args, [Call('GET', OPENAPI, answer=server)] + asks + [
+        write, Call('GET', OPENAPI, answer=after_server)])[:2]
     assert not failed
     assert real['changed'] == predicted['changed']
     assert real['diff'] == predicted['diff']
@@ -385,7 +423,7 @@ def test_update_that_commits_then_drops_the_connection_reports_the_new_state(mon
 
 def test_delete_that_commits_then_answers_500(monkeypatch):
     result, failed, _session = run(monkeypatch, {'registry_id': ID_A, 'state': 'absent'}, [
-        Call('GET', OPENAPI, answer=[HARBOR]), Call('DELETE', INTERNAL + '/' + ID_A, 500),
+        Call('GET', OPENAPI, answer=[HARBOR]), unused(ID_A), Call('DELETE', INTERNAL + '/' + ID_A, 500),
         Call('GET', OPENAPI, answer=[])])
     assert failed and result['changed'] is True and result['registry'] == {}
 
