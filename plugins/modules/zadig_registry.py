@@ -29,7 +29,10 @@ options:
       - V(present) creates the registry or updates it to match the options given.
       - V(absent) deletes it, through Zadig's internal delete route (the OpenAPI has none).
         Deleting a registry that does not exist changes nothing.
-        Zadig refuses to delete a registry that an environment uses.
+      - Zadig refuses to delete a registry that an environment uses. On Zadig v4.2 and later the module asks first
+        which projects and environments use it (one request, only when there is something to delete) and, when any
+        do, fails before any write, in check mode too, naming them; on v4.1 Zadig's own refusal is reported the
+        same way.
     type: str
     choices: [present, absent]
     default: present
