@@ -152,3 +152,61 @@ def test_a_401_says_the_token_may_have_been_replaced(monkeypatch):
     script(monkeypatch, [Call('GET', OPENAPI, 401)])
     with pytest.raises(ZadigAPIError, match="from Zadig v4.3 on it must also be the user's current token"):
         ZadigClient(URL, 'tok', retries=0).list_registries()
+
+
+# ---- the same against simulators of each version --------------------------------------------------------------------
+
+@pytest.mark.parametrize('version, advice', [('v4.1', None), ('v4.2', None), ('v4.3', 'current token'),
+                                             ('v5.0', 'current token'), ('main', 'current token')])
+def test_a_rotated_token_gets_advice_from_v43(version, advice):
+    from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
+
+    server = SimulatorServer(Simulator(version=version, admin_tokens=['old-admin-token'])).start()
+    try:
+        server.sim.rotate_token('old-admin-token', 'new-admin-token')
+        client = ZadigClient(server.url, 'old-admin-token', retries=0)
+        if advice is None:
+            assert client.list_registries() == []
+            return
+        with pytest.raises(ZadigAPIError, match='HTTP 401.*' + advice):
+            client.list_registries()
+        assert ZadigClient(server.url, 'new-admin-token').list_registries() == []
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize('reason', ['mfa_verification_required', 'mfa_enrollment_required'])
+def test_mfa_from_v43_is_named(reason):
+    from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
+
+    server = SimulatorServer(Simulator(version='v4.3', admin_tokens=['mfa-admin-token'])).start()
+    try:
+        server.sim.require_mfa('mfa-admin-token', reason)
+        with pytest.raises(ZadigAPIError) as info:
+            ZadigClient(server.url, 'mfa-admin-token', retries=0).list_registries()
+        assert info.value.status == 403 and reason in str(info.value) and 'multi-factor' in str(info.value)
+        assert 'mfa-admin-token' not in str(info.value)
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize('version', ['v4.1', 'v4.2', 'v4.3', 'v5.0', 'main'])
+def test_purge_keeps_a_registry_in_use_on_every_version(version):
+    from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
+
+    sim = Simulator(version=version, admin_tokens=['purge-admin-token'])
+    keep = sim.seed('https://keep.example.com', namespace='ns', is_default=True)
+    used = sim.seed('https://used.example.com', namespace='ns')
+    sim.seed('https://spare.example.com', namespace='ns')
+    sim.add_env(used['id'], project_name='shop', env_name='prod')
+    server = SimulatorServer(sim).start()
+    try:
+        result = ensure_registries(ZadigClient(server.url, 'purge-admin-token'),
+                                   [{'address': keep['reg_addr'], 'namespace': 'ns'}], purge=True)
+        assert [p['address'] for p in result['purged']] == ['https://spare.example.com']
+        assert sorted(doc['reg_addr'] for doc in sim.registries) == ['https://keep.example.com',
+                                                                    'https://used.example.com']
+        warning = next(w for w in result['warnings'] if 'used.example.com' in w)
+        assert ('project shop: environment prod' in warning) == (version != 'v4.1')
+    finally:
+        server.stop()
