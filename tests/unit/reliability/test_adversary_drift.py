@@ -298,8 +298,7 @@ def test_dedupe_never_deletes_a_registry_the_list_names_by_registry_id(monkeypat
     sim = _sim(monkeypatch)
     sim.seed('https://a.example.com', namespace='ns', is_default=True)
     named = sim.seed('https://a.example.com', namespace='ns')
-    entries = [{'registry_id': named['id'], 'provider': 'harbor'}, {'address': 'https://a.example.com',
-                                                                     'namespace': 'ns'}]
+    entries = [{'registry_id': named['id'], 'provider': 'harbor'}, {'address': 'https://a.example.com', 'namespace': 'ns'}]
     try:
         result = ensure_registries(_client(), entries, dedupe=True, check_mode=check_mode)
     except EXPECTED_ERRORS:
