@@ -82,11 +82,14 @@ def used_by(references):
     return '; '.join(parts)
 
 
-def plan(registries, desired, in_use=None):
+def plan(registries, desired, in_use=None, keep_default=None):
     """Decide what a task does: create, update, delete or nothing. Raises ConflictError when it cannot decide.
 
     ``in_use`` maps registry ids to the projects and environments that use them
     (zadig-api.md §14.2), for the ids Zadig could tell; deleting one of those is refused.
+    ``keep_default`` is the id of the registry a list makes the default: another
+    registry flagged default too (a server can hold two) is updated with the flag
+    off, since sending it on would take the default from the listed one (§5).
     """
     existing = select(registries, desired)
     if desired['state'] == 'absent':
@@ -98,7 +101,7 @@ def plan(registries, desired, in_use=None):
         return _plan_absent(registries, desired, existing)
     if existing is None:
         return _plan_create(registries, desired)
-    return _plan_update(registries, desired, existing)
+    return _plan_update(registries, desired, existing, keep_default)
 
 
 def _defaults_other_than(registries, registry_id):
@@ -177,7 +180,7 @@ def _refuse_taken_key(registries, before, after):
                                 for r in taken), 'it' if len(taken) == 1 else 'them'))
 
 
-def _plan_update(registries, desired, existing):
+def _plan_update(registries, desired, existing, keep_default=None):
     before = view(existing)
     known = existing.get('details')
     if known is not None:
@@ -197,6 +200,8 @@ def _plan_update(registries, desired, existing):
         after['is_default'] = bool(desired['is_default'])
     if comparable(after) == current and not changes:
         return Plan('none', desired, before=before, after=before, secrets=secrets)
+    if desired.get('is_default') is None and before['is_default'] and keep_default not in (None, before['registry_id']):
+        after['is_default'] = False
     _refuse_taken_key(registries, before, after)
     after['namespace'] = after['namespace'].strip()
     if not after['provider']:
@@ -260,31 +265,44 @@ def keeper(matches, in_use):
     return (used or defaults or [min(matches, key=lambda r: r['registry_id'])])[0]
 
 
-def _plan_dedupe(snapshot, desired, in_use):
-    """Delete plans for the duplicates of an entry's key that nothing uses, and the id of the one kept."""
-    matches = find_matches(snapshot, desired)
-    kept = keeper(matches, in_use)
+def _plan_dedupe(snapshot, desired, in_use, named_ids, heirs):
+    """Plans for the duplicates of an entry's key (delete those nothing uses), the id of the one kept, and the
+    server's list after them.
+
+    A duplicate another entry names by registry_id is that entry's: neither kept for this one nor deleted.
+    """
+    matches = [r for r in find_matches(snapshot, desired) if r['registry_id'] not in named_ids]
+    if not matches:
+        return [], None, snapshot
+    kept_id = keeper(matches, in_use)['registry_id']
     plans = []
-    for registry in matches:
-        if registry is kept:
-            continue
-        if in_use.get(registry['registry_id']):
-            registry_plan = Plan('none', {'state': 'absent', 'registry_id': registry['registry_id']},
+    for registry_id in [r['registry_id'] for r in matches if r['registry_id'] != kept_id]:
+        registry = next(r for r in snapshot if r.get('registry_id') == registry_id)  # as the deletes before leave it
+        if in_use.get(registry_id):
+            registry_plan = Plan('none', {'state': 'absent', 'registry_id': registry_id},
                                  before=view(registry), after=view(registry), origin='dedupe', warnings=[
                                      'dedupe keeps %s, a duplicate of %s, because it is used by %s'
-                                     % (describe(brief(registry)), kept['registry_id'],
-                                        used_by(in_use[registry['registry_id']]))])
+                                     % (describe(brief(registry)), kept_id, used_by(in_use[registry_id]))])
         else:
-            registry_plan = _plan_absent(snapshot, {'state': 'absent', 'registry_id': registry['registry_id']},
-                                         registry, origin='dedupe')
-            registry_plan.warnings.append('dedupe deletes %s, a duplicate of %s' % (
-                describe(brief(registry)), kept['registry_id']))
+            registry_plan = _plan_absent(snapshot, {'state': 'absent', 'registry_id': registry_id}, registry,
+                                         origin='dedupe')
+            registry_plan.warnings.append('dedupe deletes %s, a duplicate of %s' % (describe(brief(registry)),
+                                                                                    kept_id))
         registry_plan.index = None
         plans.append(registry_plan)
-    return plans, kept['registry_id']
+        snapshot = _predict_noting_heirs(snapshot, registry_plan, heirs)
+    return plans, kept_id, snapshot
 
 
-def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False):
+def _replay(registries, plans):
+    """The server's list once these plans are carried out, as ``predict`` would leave it."""
+    result = [dict(r) for r in registries]
+    for registry_plan in plans:
+        result = predict(result, registry_plan)
+    return result
+
+
+def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False, final=True):
     """Plan a whole list on one snapshot: the default first, then the list's order, then the purge.
 
     Each plan sees the server as the plans before it leave it, so check mode
@@ -298,17 +316,19 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False):
     snapshot = [dict(r) for r in registries]
     order = sorted(range(len(desired_list)), key=lambda i: not (desired_list[i].get('is_default')
                                                                 and desired_list[i]['state'] == 'present'))
-    plans, targets = [], {}
+    named_ids = {d['registry_id'] for d in desired_list if d.get('registry_id')}
+    plans, targets, heirs, listed_default = [], {}, [], None
     for index in order:
         desired = desired_list[index]
         if dedupe and desired['state'] == 'present' and not desired.get('registry_id') and len(
                 find_matches(snapshot, desired)) > 1:
-            extra, kept_id = _plan_dedupe(snapshot, desired, in_use)
-            for registry_plan in extra:
-                plans.append(registry_plan)
-                snapshot = predict(snapshot, registry_plan)
-            desired = dict(desired, registry_id=kept_id)
-        registry_plan = plan(snapshot, desired, in_use)
+            extra, kept_id, snapshot = _plan_dedupe(snapshot, desired, in_use, named_ids, heirs)
+            plans.extend(extra)
+            if kept_id:
+                desired = dict(desired, registry_id=kept_id)
+        registry_plan = plan(snapshot, desired, in_use, listed_default)
+        if desired.get('is_default') and desired['state'] == 'present':
+            listed_default = (registry_plan.after or {}).get('registry_id')
         registry_plan.index = index
         target = registry_plan.registry_id
         if target and target in targets:
@@ -319,11 +339,12 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False):
         if target:
             targets[target] = index
         plans.append(registry_plan)
-        snapshot = predict(snapshot, registry_plan)
+        snapshot = _predict_noting_heirs(snapshot, registry_plan, heirs)
     if purge:
         named = {p.after.get('registry_id') for p in plans if p.after}
-        for registry in [r for r in snapshot if r.get('registry_id') and r['registry_id'] not in named]:
-            references = in_use.get(registry['registry_id'])
+        for registry_id in [r['registry_id'] for r in snapshot if r.get('registry_id') and r['registry_id'] not in named]:
+            registry = next(r for r in snapshot if r.get('registry_id') == registry_id)  # as the plans before leave it
+            references = in_use.get(registry_id)
             if references:
                 registry_plan = Plan('none', {'state': 'absent', 'registry_id': registry['registry_id']},
                                      before=view(registry), after=view(registry), origin='purge', warnings=[
@@ -334,25 +355,34 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False):
                                              registry, origin='purge')
             registry_plan.index = None
             plans.append(registry_plan)
-            snapshot = predict(snapshot, registry_plan)
-    _refuse_an_unwanted_heir(plans, snapshot)
+            snapshot = _predict_noting_heirs(snapshot, registry_plan, heirs)
+    if final:
+        _refuse_an_unwanted_heir(plans, heirs)
     return plans, snapshot
 
 
-def _refuse_an_unwanted_heir(plans, snapshot):
+def _predict_noting_heirs(snapshot, registry_plan, heirs):
+    """``predict``, noting (deleted default, heir) when a delete hands the default to the first remaining registry."""
+    after = predict(snapshot, registry_plan)
+    if registry_plan.action == 'delete' and registry_plan.before['is_default'] and not any(
+            r.get('is_default') for r in snapshot if r.get('registry_id') != registry_plan.registry_id):
+        heir = next((r for r in after if r.get('is_default')), None)
+        if heir is not None:
+            heirs.append((registry_plan.before, heir))
+    return after
+
+
+def _refuse_an_unwanted_heir(plans, heirs):
     """Deleting the default hands it to the first remaining registry (§5); refuse a list whose entry for that
-    registry says is_default: false, which a rerun would then have to undo."""
-    deleted_default = next((p.before for p in plans if p.action == 'delete' and p.before['is_default']), None)
-    if deleted_default is None:
-        return
-    for registry_plan in plans:
-        if registry_plan.index is None or registry_plan.desired.get('is_default') is not False or not \
-                registry_plan.after:
-            continue
-        final = [r for r in snapshot if r.get('registry_id') == registry_plan.after.get('registry_id')] if \
-            registry_plan.after.get('registry_id') else [r for r in find_matches(snapshot, registry_plan.desired)
-                                                         if not r.get('registry_id')]
-        if final and final[0].get('is_default'):
-            raise ConflictError('deleting %s, the default registry, makes Zadig hand the default to %s, whose entry '
-                                'says is_default: false; set is_default: true on the registry that should be the '
-                                'default' % (describe(brief(deleted_default)), describe(registry_plan.desired)))
+    registry says is_default: false, whatever the order of the entries: a rerun would have to undo it, and recent
+    Zadig would refuse to."""
+    for deleted, heir in heirs:
+        for registry_plan in plans:
+            if registry_plan.index is None or registry_plan.desired.get('is_default') is not False:
+                continue
+            target = (registry_plan.before or {}).get('registry_id') or (registry_plan.after or {}).get('registry_id')
+            if target == heir.get('registry_id') or (not target and not heir.get('registry_id') and find_matches(
+                    [heir], registry_plan.desired)):
+                raise ConflictError('deleting %s, the default registry, makes Zadig hand the default to %s, whose '
+                                    'entry says is_default: false; set is_default: true on the registry that should '
+                                    'be the default' % (describe(brief(deleted)), describe(registry_plan.desired)))

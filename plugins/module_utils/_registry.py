@@ -21,7 +21,7 @@ FIELDS = ('address', 'provider', 'region', 'namespace', 'is_default')
 DETAIL_FIELDS = ('access_key', 'secret_key', 'enable_tls', 'tls_cert', 'projects')
 SECRET_FIELDS = ('access_key', 'secret_key')
 MASK = '********'
-_ADDRESS = re.compile(r'^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#@\s]*)(?P<rest>.*)\Z', re.S)
+_ADDRESS = re.compile(r'^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#\s]*)(?P<rest>.*)\Z', re.S)
 _HOST = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*'
                    r'|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?\Z')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
@@ -361,7 +361,15 @@ def duplicates(registries):
     return [group for group in groups.values() if len(group) > 1]
 
 
-def export(registries):
+def _round_trips(entry, registry):
+    """Whether the entry, planned against the registry it came from, changes nothing in the OpenAPI fields."""
+    from ansible_collections.zadig.core.plugins.module_utils._plan import plan  # pylint: disable=import-outside-toplevel
+
+    desired = dict(validate(dict(entry, state='present')), compared={})
+    return plan([view(registry)], desired).action == 'none'
+
+
+def export(registries, everything=None):
     """The registries as entries of the role's list, never a secret: applying them to the same server changes nothing.
 
     ``registries`` are in the shape shown (with enable_tls, tls_cert and projects
@@ -371,15 +379,16 @@ def export(registries):
     provider), is exported by its ``registry_id``, with a reason to warn about.
     Returns the entries and the warnings.
     """
-    shared = {id(r) for group in duplicates(registries) for r in group}
-    first_default = next((r for r in registries if r['is_default']), None)
+    everything = registries if everything is None else everything
+    shared = {r['registry_id'] for group in duplicates(everything) for r in group}
+    first_default = next((r for r in everything if r['is_default']), None)
     entries, warnings = [], []
     for registry in registries:
         entry = {'address': normalise_address(registry['address']), 'namespace': registry['namespace'].strip(),
                  'provider': registry['provider']}
         if registry['region']:
             entry['region'] = registry['region']
-        if registry['is_default'] and registry is not first_default:
+        if registry['is_default'] and registry['registry_id'] != first_default['registry_id']:
             warnings.append('%s is a second default registry (Zadig uses the first); it is exported without '
                             'is_default, so the list keeps one default' % describe(registry))
         else:
@@ -391,13 +400,16 @@ def export(registries):
             entry['projects'] = list(registry['projects'] or [])
         try:
             validate(dict(entry, state='present'))
-        except InputError as exc:
+            if not _round_trips(entry, registry):
+                raise InputError('its stored form differs from what the role would compare, for example a region '
+                                 'with surrounding spaces')
+        except (InputError, ConflictError) as exc:
             entries.append({key: value for key, value in (('registry_id', registry['registry_id']),
                                                           ('is_default', entry.get('is_default'))) if value is not None})
             warnings.append('%s is exported by its registry_id only, since the role could not take it as it is '
                             'stored (%s)' % (describe(registry), exc))
             continue
-        if id(registry) in shared:
+        if registry['registry_id'] in shared:
             entry = dict(registry_id=registry['registry_id'], **entry)
             warnings.append('%s shares its address and namespace with another registry; it is exported with its '
                             'registry_id (see duplicates)' % describe(registry))
