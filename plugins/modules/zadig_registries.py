@@ -81,7 +81,7 @@ options:
       - Delete every registry on the server that O(registries) does not name. Only when V(true).
       - Refused before any request when O(registries) names no registry to keep (it is empty, or every entry has
         O(registries[].state=absent)), since that would delete every registry, the default included.
-      - Never deletes a registry that an environment uses: it keeps it, lists it under RV(drift.unmanaged) and warns,
+      - Never deletes a registry that an environment uses; it keeps it, lists it under RV(drift.unmanaged) and warns,
         naming the projects and environments (Zadig v4.2 and later say so beforehand, in check mode too; on v4.1
         Zadig's refusal of the delete keeps it).
     type: bool
