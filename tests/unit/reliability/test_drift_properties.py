@@ -80,8 +80,8 @@ def attempt(client, entries, **kwargs):
 @given(stored=st.lists(STORED, max_size=6), entries=st.lists(ENTRY, min_size=1, max_size=4), purge=st.booleans(),
        dedupe=st.booleans(), used=st.sets(st.integers(0, 5), max_size=3))
 @pytest.mark.parametrize('mode, version', [('v4.1', 'v4.1'), ('v4.1', 'v4.2'), ('main', 'main')])
-def test_check_mode_and_the_real_run_report_the_same_drift(monkeypatch, mode, version, stored, entries, purge,
-                                                            dedupe, used):
+def test_check_mode_and_the_real_run_report_the_same_drift(
+        monkeypatch, mode, version, stored, entries, purge, dedupe, used):
     sim = simulator(mode, [dict(s, address=s['address'] if '//' in s['address'] else 'https://x.example.com')
                            for s in stored], used, version)
     in_use = {doc['id'] for doc in sim.registries if doc['id'] in sim.envs_using}

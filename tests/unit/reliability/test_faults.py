@@ -126,9 +126,8 @@ def test_fault_matrix():
     table = ['%-12s %-31s %-7s %-8s %-7s %-14s %s' % columns]
     for row in rows:
         note = '; '.join(row['problems']) or row['message'][:110]
-        table.append('%-12s %-31s %-7s %-8s %-7s %-14s %s' % (row['operation'], row['fault'], row['outcome'],
-                                                             row['changed'], row['writes'], row['server_changed'],
-                                                             note))
+        table.append('%-12s %-31s %-7s %-8s %-7s %-14s %s' % (
+            row['operation'], row['fault'], row['outcome'], row['changed'], row['writes'], row['server_changed'], note))
     table.append('%d faults tried: %d succeeded, %d failed cleanly, %d broke a promise'
                  % (len(rows), sum(r['outcome'] == 'ok' for r in rows),
                     sum(r['outcome'] == 'failed' and not r['problems'] for r in rows),

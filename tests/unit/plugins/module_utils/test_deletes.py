@@ -57,8 +57,8 @@ def test_purge_on_v41_keeps_what_zadig_refuses_to_delete_and_succeeds(monkeypatc
     server = [reg(ID_A, 'a', is_default=True), reg(ID_B, 'b'), reg(ID_C, 'c')]
     result, session = run(monkeypatch, [entry('a')], [
         Call('GET', OPENAPI, answer=server), v41(ID_B),
-        Call('DELETE', INTERNAL + '/' + ID_B, 500, answer={'code': 500, 'description': IN_USE,
-                                                            'message': 'Internal Error: '}),
+        Call('DELETE', INTERNAL + '/' + ID_B, 500,
+             answer={'code': 500, 'description': IN_USE, 'message': 'Internal Error: '}),
         Call('GET', OPENAPI, answer=server),
         Call('DELETE', INTERNAL + '/' + ID_C, answer=OK),
         Call('GET', OPENAPI, answer=server[:2]),
@@ -204,8 +204,8 @@ def test_purge_keeps_a_registry_in_use_on_every_version(version):
         result = ensure_registries(ZadigClient(server.url, 'purge-admin-token'),
                                    [{'address': keep['reg_addr'], 'namespace': 'ns'}], purge=True)
         assert [p['address'] for p in result['purged']] == ['https://spare.example.com']
-        assert sorted(doc['reg_addr'] for doc in sim.registries) == ['https://keep.example.com',
-                                                                    'https://used.example.com']
+        stored = sorted(doc['reg_addr'] for doc in sim.registries)
+        assert stored == ['https://keep.example.com', 'https://used.example.com']
         warning = next(w for w in result['warnings'] if 'used.example.com' in w)
         assert ('project shop: environment prod' in warning) == (version != 'v4.1')
     finally:
