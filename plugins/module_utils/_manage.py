@@ -289,9 +289,10 @@ def prepare(client, entries, subject=None, purge=False, partial=False, dedupe=Fa
         before = read(subject, 'could not read the registries to manage')
     plans, predicted = plan_all(before, desired_list, purge, dedupe=dedupe, final=False)
     if not read.details and not not_compared and _reencodes(plans):
+        whole = Reader(client, details=True)
         try:
-            before = Reader(client, details=True)(subject, 'could not read the registries to manage')
-            read = Reader(client, details=True)
+            before = whole(subject, 'could not read the registries to manage')
+            read = whole
         except TaskError as exc:
             if not (partial and exc.result.get('status') in (401, 403)):
                 raise
