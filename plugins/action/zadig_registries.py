@@ -11,50 +11,41 @@ they would to a module.
 
 from __future__ import annotations
 
-from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC, ZadigClient
-from ansible_collections.zadig.core.plugins.module_utils._manage import (
-    EXPECTED_ERRORS, REGISTRY_OPTIONS, ensure_registries, failure)
+from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registries
+from ansible_collections.zadig.core.plugins.plugin_utils._action import run_here
 from ansible_collections.zadig.core.plugins.plugin_utils._task import task_arguments
 
-ARGUMENT_SPEC = dict(
-    CONNECTION_ARGUMENT_SPEC,
-    registries=dict(type='list', elements='dict', default=[], options=REGISTRY_OPTIONS),
-    purge=dict(type='bool', default=False),
-    fail_on_drift=dict(type='bool', default=False),
-    dedupe=dict(type='bool', default=False),
+MODULE_ARGS = dict(
+    argument_spec=dict(
+        CONNECTION_ARGUMENT_SPEC,
+        registries=dict(type='list', elements='dict', default=[], options=REGISTRY_OPTIONS),
+        purge=dict(type='bool', default=False),
+        fail_on_drift=dict(type='bool', default=False),
+        dedupe=dict(type='bool', default=False),
+    ),
+    supports_check_mode=True,
 )
+
+
+def apply_list(client, params, check_mode, diff):
+    return ensure_registries(client, params['registries'], params['purge'], check_mode=check_mode, diff=diff,
+                             fail_on_drift=params['fail_on_drift'], dedupe=params['dedupe'])
 
 
 class ActionModule(ActionBase):
     """zadig.core.zadig_registries"""
 
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+    _supports_check_mode = True
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        validation, params, environ = task_arguments(self, ARGUMENT_SPEC)
-        secrets = validation._no_log_values
-        if validation.error_messages:
-            result.update(failed=True, msg=remove_values(validation.error_messages[0], secrets))
-            return result
-        client = None
-        try:
-            client = ZadigClient(params['zadig_url'], params['zadig_token'], validate_certs=params['validate_certs'],
-                                 ca_path=params['ca_path'], timeout=params['timeout'], environ=environ)
-            outcome = ensure_registries(client, params['registries'], params['purge'],
-                                        check_mode=bool(self._play_context.check_mode),
-                                        diff=bool(self._play_context.diff), fail_on_drift=params['fail_on_drift'],
-                                        dedupe=params['dedupe'])
-        except EXPECTED_ERRORS as exc:
-            outcome = dict(failure(exc, client), failed=True)
-        warnings = (client.warnings if client is not None else []) + (outcome.pop('warnings', None) or [])
-        if client is not None:
-            warnings = [client.redact(warning) for warning in warnings]
-        if warnings:
-            outcome['warnings'] = warnings
-        result.update(remove_values(outcome, secrets))
+        args, environ = task_arguments(self)
+        outcome = run_here(self._task.action, MODULE_ARGS, apply_list, args,
+                           check_mode=bool(self._play_context.check_mode), diff=bool(self._play_context.diff),
+                           environ=environ, invocation=False)
+        result.update(outcome)
         return result

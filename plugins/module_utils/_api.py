@@ -561,16 +561,3 @@ def _reason(exc):
     text = args[0] if args and isinstance(args[0], str) else str(cause)
     text = re.sub(r'<[^>]+>: ', '', text)
     return re.sub(r'HTTPS?Connection(Pool)?\([^)]*\): ', '', text)
-
-
-def client_from_module(module, **kwargs):
-    """Build the client from the module's connection options, failing the module cleanly when it cannot."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    try:
-        return ZadigClient(params['zadig_url'], params['zadig_token'], validate_certs=params['validate_certs'],
-                           ca_path=params['ca_path'], timeout=params['timeout'], **kwargs)
-    except ZadigAPIError as exc:
-        module.fail_json(msg=str(exc))
-    return None  # pragma: no cover

@@ -10,7 +10,7 @@ server once, plan everything, write what differs, read back once. Not a public A
 
 from __future__ import annotations
 
-from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError, client_from_module
+from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._drift import drift_report, summary
 from ansible_collections.zadig.core.plugins.module_utils._plan import _replay as replay, plan_all
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
@@ -396,7 +396,7 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
     return result
 
 
-def registry_info(client, params):
+def registry_info(client, params, check_mode=False, diff=False):  # pylint: disable=unused-argument
     """One zadig_registry_info task: one list request, filtered here, never another registry by mistake."""
     registry_id = params.get('registry_id')
     if registry_id is not None:
@@ -416,31 +416,3 @@ def registry_info(client, params):
     ids = {r['registry_id'] for r in found}
     return {'changed': False, 'registries': found, 'zadig_registries': entries, 'warnings': warnings,
             'duplicates': [group for group in duplicates(everything) if ids & {r['registry_id'] for r in group}]}
-
-
-EXPECTED_ERRORS = (InputError, ConflictError, TaskError, ZadigAPIError)
-
-
-def failure(exc, client=None):
-    """The failed result of an expected error, secrets masked: the same for the modules and the action plugin."""
-    result = {'changed': False}
-    if isinstance(exc, TaskError):
-        result.update(exc.result)
-    elif isinstance(exc, ZadigAPIError):
-        result.update(exc.as_result())
-    result['msg'] = client.redact(str(exc)) if client is not None else str(exc)
-    return result
-
-
-def run_module(module, task):
-    """Run a task for a module and exit: expected failures become clean fail_json calls, never tracebacks."""
-    client = client_from_module(module)
-    try:
-        result = task(client)
-    except EXPECTED_ERRORS as exc:
-        for warning in client.warnings:
-            module.warn(client.redact(warning))
-        module.fail_json(**failure(exc, client))
-    for warning in client.warnings + result.pop('warnings', []):
-        module.warn(client.redact(warning))
-    module.exit_json(**result)

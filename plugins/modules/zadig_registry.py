@@ -245,16 +245,20 @@ previous_default:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registry, run_module
+from ansible_collections.zadig.core.plugins.module_utils._entry import run_module
+from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registry
+
+# The options, shared with the action plugin that runs this task in the controller's process.
+MODULE_ARGS = dict(
+    argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **REGISTRY_OPTIONS),
+    required_one_of=[('registry_id', 'address')],
+    supports_check_mode=True,
+)
+TASK = ensure_registry
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **REGISTRY_OPTIONS),
-        required_one_of=[('registry_id', 'address')],
-        supports_check_mode=True,
-    )
-    run_module(module, lambda client: ensure_registry(client, module.params, module.check_mode, module._diff))
+    run_module(AnsibleModule(**MODULE_ARGS), TASK)
 
 
 if __name__ == '__main__':

@@ -162,23 +162,27 @@ registries:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.zadig.core.plugins.module_utils._manage import registry_info, run_module
+from ansible_collections.zadig.core.plugins.module_utils._entry import run_module
+from ansible_collections.zadig.core.plugins.module_utils._manage import registry_info
+
+# The options, shared with the action plugin that runs this task in the controller's process.
+MODULE_ARGS = dict(
+    argument_spec=dict(
+        CONNECTION_ARGUMENT_SPEC,
+        registry_id=dict(type='str'),
+        address=dict(type='str'),
+        namespace=dict(type='str'),
+        provider=dict(type='str'),
+        is_default=dict(type='bool'),
+        details=dict(type='bool', default=False),
+    ),
+    supports_check_mode=True,
+)
+TASK = registry_info
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            CONNECTION_ARGUMENT_SPEC,
-            registry_id=dict(type='str'),
-            address=dict(type='str'),
-            namespace=dict(type='str'),
-            provider=dict(type='str'),
-            is_default=dict(type='bool'),
-            details=dict(type='bool', default=False),
-        ),
-        supports_check_mode=True,
-    )
-    run_module(module, lambda client: registry_info(client, module.params))
+    run_module(AnsibleModule(**MODULE_ARGS), TASK)
 
 
 if __name__ == '__main__':

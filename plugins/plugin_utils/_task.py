@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import os
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
 from ansible_collections.zadig.core.plugins.module_utils._api import connection_from_environment
 
 try:  # ansible-core 2.19 and later
@@ -56,8 +54,8 @@ def without_fallbacks(spec):
     return {name: {key: value for key, value in option.items() if key != 'fallback'} for name, option in spec.items()}
 
 
-def task_arguments(action, argument_spec):
-    """Validate the task's arguments as its module would see them; returns (validation result, params, environ).
+def task_arguments(action):
+    """The task's arguments as its module would see them, and the environment it would run with.
 
     Precedence, as for a module: the task's arguments, then ``module_defaults``,
     then ZADIG_* from the task's environment (an empty variable counts as unset).
@@ -65,6 +63,4 @@ def task_arguments(action, argument_spec):
     args = module_defaults(action)
     args.update(action._task.args)  # pylint: disable=protected-access
     environ = task_environment(action)
-    args = connection_from_environment(args, environ)
-    result = ArgumentSpecValidator(without_fallbacks(argument_spec)).validate(args)
-    return result, result.validated_parameters, environ
+    return connection_from_environment(args, environ), environ

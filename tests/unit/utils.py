@@ -62,3 +62,15 @@ def capture_exit(monkeypatch):
 
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+
+
+def through_run_module(monkeypatch, module):
+    """Run a task that lists the registries the way a module's main() runs one; returns the ModuleExit."""
+    from ansible_collections.zadig.core.plugins.module_utils._entry import run_module  # pylint: disable=import-outside-toplevel
+
+    capture_exit(monkeypatch)
+    try:
+        run_module(module, lambda client, params, check_mode, diff: {'registries': client.list_registries()})
+    except ModuleExit as done:
+        return done
+    raise AssertionError('run_module returned without calling exit_json or fail_json')

@@ -13,8 +13,8 @@ import json
 import pytest
 
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient
-from ansible_collections.zadig.core.plugins.module_utils._manage import (
-    EXPECTED_ERRORS, TaskError, ensure_registries, registry_info)
+from ansible_collections.zadig.core.plugins.module_utils._entry import EXPECTED_ERRORS
+from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registries, registry_info
 from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError, InputError
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
 from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator

@@ -20,8 +20,8 @@ hypothesis = pytest.importorskip('hypothesis')
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.zadig.core.plugins.module_utils._manage import (  # noqa: E402  pylint: disable=wrong-import-position
-    EXPECTED_ERRORS, ensure_registries, registry_info)
+from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registries, registry_info  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.zadig.core.plugins.module_utils._entry import EXPECTED_ERRORS  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator  # noqa: E402  pylint: disable=wrong-import-position
 

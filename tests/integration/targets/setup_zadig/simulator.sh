@@ -6,9 +6,27 @@ ZADIG_COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/zadig
 ZADIG_SIMULATOR="${ZADIG_COLLECTION_ROOT}/tests/simulator/zadig_simulator.py"
 ZADIG_SIM_ADMIN_TOKEN='sim-admin-token-5f1c2e'
 ZADIG_SIM_USER_TOKEN='sim-user-token-8a7b3d'
+# ansible-test hands a target none of the caller's environment, so scripts/test writes what the run needs here:
+# ZADIG_EXECUTION (auto, or module to run every zadig.core task as a module) and the live Zadig, when one is set.
+ZADIG_SETTINGS="${ZADIG_COLLECTION_ROOT}/tests/output/zadig-integration.env"
+if [ -f "${ZADIG_SETTINGS}" ]; then
+    # shellcheck source=/dev/null
+    source "${ZADIG_SETTINGS}"
+fi
 LIVE_ZADIG_URL="${ZADIG_URL:-}"
 LIVE_ZADIG_TOKEN="${ZADIG_TOKEN:-}"
 unset ZADIG_URL ZADIG_TOKEN
+ZADIG_EXECUTION="${ZADIG_EXECUTION:-auto}"
+echo "zadig.core tasks run with zadig_execution=${ZADIG_EXECUTION}"
+
+# Every ansible-playbook of the target, also those started through env, gets -e zadig_execution=...
+if [ "${ZADIG_EXECUTION}" != auto ]; then
+    ZADIG_WRAPPERS="$(mktemp -d)"
+    printf '#!/bin/sh\nexec %q -e zadig_execution=%q "$@"\n' "$(command -v ansible-playbook)" "${ZADIG_EXECUTION}" \
+        > "${ZADIG_WRAPPERS}/ansible-playbook"
+    chmod +x "${ZADIG_WRAPPERS}/ansible-playbook"
+    export PATH="${ZADIG_WRAPPERS}:${PATH}"
+fi
 
 start_simulator() {
     local mode="$1" dir

@@ -14,9 +14,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zadig.core.plugins.module_utils import _api
 from ansible_collections.zadig.core.plugins.module_utils._api import (
-    CONNECTION_ARGUMENT_SPEC, OPENAPI, INTERNAL, ZadigAPIError, ZadigClient, client_from_module)
+    CONNECTION_ARGUMENT_SPEC, OPENAPI, INTERNAL, ZadigAPIError, ZadigClient)
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
-from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args
+from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args, through_run_module
 
 URL = 'https://zadig.example.com'
 CA = certifi.where()
@@ -103,7 +103,8 @@ def test_connection_options_fall_back_to_the_environment(monkeypatch):
     session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])], base_url='https://env.example.com')
     with module_args({}):
         module = AnsibleModule(argument_spec=CONNECTION_ARGUMENT_SPEC)
-    client_from_module(module).list_registries()
+    listed = through_run_module(monkeypatch, module)
+    assert not listed.failed, listed.result
     sent = session.sent[0]
     assert (sent['headers']['Authorization'], sent['verify'], sent['timeout']) == ('Bearer env-token', False, 9)
 
@@ -115,7 +116,8 @@ def test_options_win_over_the_environment(monkeypatch):
     with module_args({'zadig_url': URL, 'zadig_token': TOKEN}):
         module = AnsibleModule(argument_spec=CONNECTION_ARGUMENT_SPEC)
     assert module.params['timeout'] == 30 and module.params['validate_certs'] is True
-    client_from_module(module).list_registries()
+    listed = through_run_module(monkeypatch, module)
+    assert not listed.failed, listed.result
     assert session.sent[0]['headers']['Authorization'] == 'Bearer ' + TOKEN
 
 
@@ -132,9 +134,8 @@ def test_bad_url_fails_the_module_cleanly(monkeypatch):
     capture_exit(monkeypatch)
     with module_args({'zadig_url': 'zadig.example.com', 'zadig_token': TOKEN}):
         module = AnsibleModule(argument_spec=CONNECTION_ARGUMENT_SPEC)
-    with pytest.raises(ModuleExit) as info:
-        client_from_module(module)
-    assert info.value.failed and 'zadig_url' in info.value.result['msg']
+    done = through_run_module(monkeypatch, module)
+    assert done.failed and 'zadig_url' in done.result['msg']
 
 
 def test_missing_requests_library_is_a_clear_failure(monkeypatch):
@@ -142,9 +143,8 @@ def test_missing_requests_library_is_a_clear_failure(monkeypatch):
     capture_exit(monkeypatch)
     with module_args({'zadig_url': URL, 'zadig_token': TOKEN}):
         module = AnsibleModule(argument_spec=CONNECTION_ARGUMENT_SPEC)
-    with pytest.raises(ModuleExit) as info:
-        client_from_module(module)
-    assert 'requests' in info.value.result['msg'] and info.value.failed
+    done = through_run_module(monkeypatch, module)
+    assert 'requests' in done.result['msg'] and done.failed
 
 
 # ---- error mapping -----------------------------------------------------------------------------------------

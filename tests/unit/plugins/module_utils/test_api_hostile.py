@@ -15,10 +15,10 @@ import requests
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zadig.core.plugins.module_utils._api import (
-    CONNECTION_ARGUMENT_SPEC, INTERNAL, OPENAPI, PUBLIC_KEY, ZadigAPIError, ZadigClient, client_from_module,
+    CONNECTION_ARGUMENT_SPEC, INTERNAL, OPENAPI, PUBLIC_KEY, ZadigAPIError, ZadigClient,
     connection_from_environment)
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
-from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args
+from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args, through_run_module
 
 URL = 'https://zadig.example.com'
 TOKEN = 'tok-SECRET-7f3a9b'
@@ -93,7 +93,8 @@ def test_the_token_from_the_environment_with_a_newline_works_through_a_module(mo
     session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
     with module_args({}):
         module = AnsibleModule(argument_spec=CONNECTION_ARGUMENT_SPEC)
-    client_from_module(module).list_registries()
+    listed = through_run_module(monkeypatch, module)
+    assert not listed.failed, listed.result
     assert session.sent[0]['headers']['Authorization'] == 'Bearer ' + TOKEN
 
 
@@ -110,9 +111,8 @@ def test_zadig_timeout_minus_one_fails_the_module_naming_the_option(monkeypatch)
     session = script(monkeypatch, [])
     with module_args({'zadig_url': URL, 'zadig_token': TOKEN}):
         module = AnsibleModule(argument_spec=CONNECTION_ARGUMENT_SPEC)
-    with pytest.raises(ModuleExit) as info:
-        client_from_module(module)
-    assert info.value.failed and 'ZADIG_TIMEOUT' in info.value.result['msg'] and session.sent == []
+    done = through_run_module(monkeypatch, module)
+    assert done.failed and 'ZADIG_TIMEOUT' in done.result['msg'] and session.sent == []
 
 
 def test_a_ca_path_that_does_not_exist_is_refused(monkeypatch, tmp_path):
