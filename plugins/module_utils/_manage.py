@@ -14,7 +14,7 @@ from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIErr
 from ansible_collections.zadig.core.plugins.module_utils._drift import drift_report, summary
 from ansible_collections.zadig.core.plugins.module_utils._plan import _replay as replay, plan_all
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
-    REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, InputError, brief, check_list, describe, differences,
+    REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, brief, check_list, describe, differences,
     duplicates, export, filter_registries, find_matches, from_internal, internal_doc, needs_details, same_detail,
     shown, validate, view)
 

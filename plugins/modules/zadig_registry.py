@@ -119,6 +119,7 @@ options:
 extends_documentation_fragment:
   - zadig.core.zadig
   - zadig.core.zadig.actiongroup
+  - zadig.core.zadig.controller
 attributes:
   check_mode:
     description: Sends no write, and reports the same C(changed), RV(registry) and diff as a real run would.

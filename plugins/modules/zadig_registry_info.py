@@ -47,6 +47,7 @@ options:
 extends_documentation_fragment:
   - zadig.core.zadig
   - zadig.core.zadig.actiongroup
+  - zadig.core.zadig.controller
 attributes:
   check_mode:
     description: Runs the same in check mode, since it never changes anything.

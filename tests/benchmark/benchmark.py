@@ -1,11 +1,15 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Benchmark: the registries role against a hand-written ansible.builtin.uri playbook, on the bundled simulator.
+"""Benchmark: the collection against hand-written ansible.builtin.uri playbooks, on the bundled simulator.
 
-Prints, for N registries, the median wall time of real ansible-playbook runs,
-the HTTP requests the simulator counted, and the ratio to the uri baseline.
-A script, not a test: it asserts nothing. Run it through scripts/benchmark,
-which sets up the venv and the collection tree.
+Prints the median wall time of real ansible-playbook runs, the HTTP requests
+the simulator counted, and ratios: the registries role against a uri playbook
+for N registries; a loop of zadig_registry (in the controller's process, and
+as modules) against the same loop of uri tasks and a debug loop; one task
+against an empty playbook; the role on 10 hosts against one. A script, not a
+test: it asserts nothing, and says which of the targets of issue 13 the
+figures meet. Run it through scripts/benchmark, which sets up the venv and the
+collection tree.
 """
 
 from __future__ import annotations
@@ -76,6 +80,60 @@ URI_PLAYBOOK = '''
       when: key in existing and (existing[key].provider != item.provider or existing[key].is_default != item.is_default)
 '''
 
+LOOP_PLAYBOOK = '''
+- name: A loop of zadig_registry
+  hosts: localhost
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  tasks:
+    - name: One task per registry
+      zadig.core.zadig_registry:
+        address: "{{ item.address }}"
+        namespace: "{{ item.namespace }}"
+        provider: "{{ item.provider }}"
+        is_default: "{{ item.is_default }}"
+      loop: "{{ zadig_registries }}"
+'''
+
+URI_LOOP_PLAYBOOK = '''
+- name: The same loop with ansible.builtin.uri, one request per item
+  hosts: localhost
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  tasks:
+    - name: One uri task per registry
+      ansible.builtin.uri:
+        url: "{{ zadig_url }}/openapi/system/registry"
+        method: "{{ uri_method }}"
+        headers: {Authorization: "Bearer {{ zadig_token }}"}
+        body_format: json
+        body: "{{ item if uri_method == 'POST' else omit }}"
+      loop: "{{ zadig_registries }}"
+'''
+
+DEBUG_LOOP_PLAYBOOK = '''
+- name: The floor, a debug loop
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: One debug task per registry
+      ansible.builtin.debug:
+        msg: "{{ item.address }}"
+      loop: "{{ zadig_registries }}"
+'''
+
+HOSTS_PLAYBOOK = '''
+- name: The registries role on every Zadig of the inventory
+  hosts: all
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  roles:
+    - role: zadig.core.registries
+'''
+
 SINGLE_PLAYBOOK = '''
 - name: One zadig_registry task
   hosts: localhost
@@ -136,14 +194,14 @@ class Simulator:
         self.process.wait()
 
 
-def play(playbook, extra_vars, env):
+def play(playbook, extra_vars, env, options=()):
     """Wall time of one ansible-playbook run; fails loudly if the playbook fails."""
     with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as handle:
         handle.write(playbook)
     with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as variables:
         json.dump(extra_vars, variables)
     start = time.perf_counter()
-    finished = subprocess.run(['ansible-playbook', handle.name, '-e', '@' + variables.name], env=env,
+    finished = subprocess.run(['ansible-playbook', handle.name, '-e', '@' + variables.name, *options], env=env,
                               capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     os.unlink(handle.name)
@@ -153,13 +211,78 @@ def play(playbook, extra_vars, env):
     return elapsed
 
 
-def measure(sim, runs, prepare, playbook, extra_vars, env):
+def measure(sim, runs, prepare, playbook, extra_vars, env, options=()):
     """Median wall time over ``runs`` runs, each from the state ``prepare`` sets, and the requests of the last."""
     times = []
     for dummy in range(runs):
         prepare()
-        times.append(play(playbook, extra_vars, env))
+        times.append(play(playbook, extra_vars, env, options))
     return statistics.median(times), sim.requests()
+
+
+def loop_rows(sim, runs, count, connection, env):
+    """A loop of zadig_registry over ``count`` registries, on both paths, against uri and debug loops."""
+    wanted = desired(count)
+    variables = dict(connection, zadig_registries=wanted)
+    rows, figures = [], {}
+    figures['debug'] = measure(sim, runs, lambda: sim.seed(wanted), DEBUG_LOOP_PLAYBOOK, variables, env)
+    rows.append(('debug loop (the floor)', count, *figures['debug'], None))
+    for label, drift in (('no drift', 0.0), ('10% drift', 0.1), ('from empty', None)):
+        prepare = (lambda: sim.seed([])) if drift is None else (lambda d=drift: sim.seed(wanted, d))
+        uri = measure(sim, runs, prepare, URI_LOOP_PLAYBOOK,
+                      dict(variables, uri_method='POST' if drift is None else 'GET'), env)
+        here = measure(sim, runs, prepare, LOOP_PLAYBOOK, variables, env)
+        rows.append(('uri loop, %s (%s per item)' % (label, 'POST' if drift is None else 'GET'), count, *uri, None))
+        rows.append(('zadig_registry loop, ' + label, count, *here, uri[0]))
+        figures[label] = (here, uri)
+        if drift == 0.0:
+            module = measure(sim, runs, prepare, LOOP_PLAYBOOK, dict(variables, zadig_execution='module'), env)
+            rows.append(('zadig_registry loop as modules, ' + label, count, *module, uri[0]))
+    return rows, figures
+
+
+def hosts_rows(runs, count, hosts, env):
+    """The role on ``hosts`` Zadig servers (one simulator each) with forks 5, against the role on one."""
+    sims = [Simulator() for dummy in range(hosts)]
+    wanted = desired(count)
+    folder = tempfile.mkdtemp(prefix='zadig-bench-hosts-')
+    rows, figures = [], {}
+    try:
+        for label, chosen in (('1 host', sims[:1]), ('%d hosts, forks 5' % hosts, sims)):
+            inventory = os.path.join(folder, 'inventory-%d.yml' % len(chosen))
+            with open(inventory, 'w', encoding='utf-8') as handle:
+                json.dump({'all': {'hosts': {'zadig%d' % i: {'ansible_connection': 'local', 'zadig_url': sim.url,
+                                                             'zadig_token': TOKEN}
+                                             for i, sim in enumerate(chosen)}}}, handle)
+
+            def prepare(chosen=chosen):
+                for sim in chosen:
+                    sim.seed(wanted)
+            seconds, dummy = measure(chosen[0], runs, prepare, HOSTS_PLAYBOOK, {'zadig_registries': wanted}, env,
+                                     ('-i', inventory, '-f', '5'))
+            requests = sum(sim.requests() for sim in chosen)
+            rows.append(('registries role, no drift, ' + label, count, seconds, requests,
+                         figures.get('1 host')))
+            figures['1 host' if len(chosen) == 1 else 'hosts'] = seconds
+    finally:
+        for sim in sims:
+            sim.stop()
+    return rows, figures
+
+
+def targets(figures):
+    """Issue 13's targets, and whether this run's figures meet them."""
+    lines = []
+    here, uri = figures['no drift']
+    lines.append(('zadig_registry loop of %d, no drift, at most 0.10x the uri loop' % figures['count'],
+                  here[0] / uri[0] <= 0.10, '%.3fx' % (here[0] / uri[0])))
+    lines.append(('... with at most one request per item', here[1] <= figures['count'], '%d requests' % here[1]))
+    single, empty = figures['single'], figures['empty']
+    lines.append(('one unchanged task at most 1.15x an empty playbook', single / empty <= 1.15,
+                  '%.2fx' % (single / empty)))
+    lines.append(('the role on %d hosts (forks 5) at most 2x one host' % figures['hosts count'],
+                  figures['hosts'] / figures['1 host'] <= 2, '%.2fx' % (figures['hosts'] / figures['1 host'])))
+    return lines
 
 
 def main(argv=None):
@@ -168,17 +291,24 @@ def main(argv=None):
     parser.add_argument('--runs', type=int, default=3, help='runs per measurement (the median is shown)')
     parser.add_argument('--max-uri-create', type=int, default=500,
                         help='skip the uri baseline from empty above this size (it takes ~0.43 s a registry)')
+    parser.add_argument('--loop-size', type=int, default=100, help='registries in the loop scenarios')
+    parser.add_argument('--hosts', type=int, default=10, help='Zadig servers (inventory hosts) in the hosts scenario')
     args = parser.parse_args(argv)
     sim = Simulator()
-    env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='false',
-               ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ZADIG_URL=sim.url, ZADIG_TOKEN=TOKEN)
+    # Bytecode is cached on a user's machine; a benchmark that compiled every file on every run would not show them.
+    env = {key: value for key, value in os.environ.items() if key != 'PYTHONDONTWRITEBYTECODE'}
+    env.update(ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+               ZADIG_URL=sim.url, ZADIG_TOKEN=TOKEN)
     connection = {'zadig_url': sim.url, 'zadig_token': TOKEN}
     rows = []
+    figures = {'count': args.loop_size, 'hosts count': args.hosts}
     try:
         empty = {'zadig_url': sim.url, 'zadig_token': TOKEN, 'zadig_registries': []}
-        rows.append(('empty playbook (ansible-playbook start-up)', 0,
-                     *measure(sim, args.runs, lambda: sim.seed([]), '- hosts: localhost\n  gather_facts: false\n'
-                              '  tasks: []\n', empty, env), None))
+        sim.seed(desired(100))
+        play(SINGLE_PLAYBOOK, dict(connection, provider='native'), env)  # warm-up: writes the bytecode caches
+        figures['empty'] = measure(sim, args.runs, lambda: sim.seed([]), '- hosts: localhost\n  gather_facts: false\n'
+                                   '  tasks: []\n', empty, env)[0]
+        rows.append(('empty playbook (ansible-playbook start-up)', 0, figures['empty'], 0, None))
         for count in [int(n) for n in args.sizes.split(',')]:
             wanted = desired(count)
             variables = dict(connection, zadig_registries=wanted)
@@ -193,18 +323,29 @@ def main(argv=None):
                 rows.append(('registries role, ' + label, count, role[0], role[1], uri[0]))
         wanted = desired(100)
         for label, provider in (('unchanged', 'native'), ('changed', 'harbor')):
-            rows.append(('one zadig_registry task, ' + label, 100,
-                         *measure(sim, args.runs, lambda: sim.seed(wanted), SINGLE_PLAYBOOK,
-                                  dict(connection, provider=provider, zadig_url=sim.url), env), None))
+            single = measure(sim, args.runs, lambda: sim.seed(wanted), SINGLE_PLAYBOOK,
+                             dict(connection, provider=provider, zadig_url=sim.url), env)
+            rows.append(('one zadig_registry task, ' + label, 100, *single, figures['empty']))
+            figures.setdefault('single', single[0])
+        loop, found = loop_rows(sim, args.runs, args.loop_size, connection, env)
+        rows += loop
+        figures.update(found)
     finally:
         sim.stop()
-    print('\n%-46s %5s %10s %9s %9s' % ('scenario', 'N', 'median s', 'requests', 'x uri'))
+    hosts, found = hosts_rows(args.runs, args.loop_size, args.hosts, env)
+    rows += hosts
+    figures.update(found)
+    print('\n%-52s %5s %10s %9s %9s' % ('scenario', 'N', 'median s', 'requests', 'ratio'))
     for name, count, seconds, requests, baseline in rows:
-        ratio = '%.2f' % (seconds / baseline) if seconds is not None and baseline else ''
+        ratio = '%.3f' % (seconds / baseline) if seconds is not None and baseline else ''
         shown = '%.2f' % seconds if seconds is not None else 'skipped'
-        print('%-46s %5s %10s %9s %9s' % (name, count, shown, '' if requests is None else requests, ratio))
-    print('\n%d runs per measurement on %d cores; uri baseline: GET, then one POST or PUT per registry that differs.'
-          % (args.runs, os.cpu_count() or 0))
+        print('%-52s %5s %10s %9s %9s' % (name, count, shown, '' if requests is None else requests, ratio))
+    print('\n%d runs per measurement on %d cores. ratio: to the uri playbook (GET, then one POST or PUT per registry '
+          'that differs) for the role, to the uri loop for the zadig_registry loops, to the empty playbook for one '
+          'task, to one host for the hosts rows.' % (args.runs, os.cpu_count() or 0))
+    print('\nIssue 13 targets:')
+    for text, met, figure in targets(figures):
+        print('  %-64s %-12s %s' % (text, figure, 'met' if met else 'NOT MET'))
     return 0
 
 
