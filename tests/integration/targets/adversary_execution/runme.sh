@@ -89,9 +89,16 @@ def plain(value):
     return re.sub(r'127\.0\.0\.1:[0-9]+', '<sim>', text)
 module = dict(load('defects-module.json'), **load('defects-module.json.interpreter'))
 auto = dict(load('defects-auto.json'), **load('defects-auto.json.interpreter'))
+# A difference the user guide documents ("ansible_python_interpreter is not used" on the controller path): the
+# module fails for want of requests in that Python, the controller's process does not use it.
+documented = {'interpreter_without_requests'}
 for key in sorted(set(module) | set(auto)):
     a, b = module.get(key, {}), auto.get(key, {})
-    if plain(a) == plain(b):
+    if key in documented:
+        kept = a.get('failed') and 'requests' in a.get('msg', '') and b and not b.get('failed')
+        print('%s %s (documented: ansible_python_interpreter is not used in the controller)'
+              % ('same     ' if kept else 'DIFFERENT', key))
+    elif plain(a) == plain(b):
         print('same      %s' % key)
     else:
         print('DIFFERENT %s: as a module %s: %s; in the controller %s: %s'
