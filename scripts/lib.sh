@@ -60,6 +60,7 @@ ensure_venv() {
     fi
     export VIRTUAL_ENV="${venv}" PATH="${venv}/bin:${PATH}"
     PY_VERSION="$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    export PY_VERSION
     install_pip_standin
 }
 

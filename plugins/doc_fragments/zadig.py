@@ -55,7 +55,8 @@ notes:
     HTTP proxies come from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) there. A C(~/.netrc) entry is never used.
   - C(module_defaults) of C(group/zadig.core.zadig) win over the environment, and task options win over both.
 requirements:
-  - requests
+  - requests >= 2.25
+  - cryptography >= 3.3, to read or set stored credentials (ansible-core itself requires it)
 '''
 
     ACTIONGROUP = r'''

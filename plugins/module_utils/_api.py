@@ -79,14 +79,17 @@ CONNECTION_ARGUMENT_SPEC = dict(
 
 
 def connection_from_environment(args, environ):
-    """The task's arguments with each connection option it leaves unset taken from ``environ`` (ZADIG_*)."""
+    """The task's arguments with each connection option it leaves out taken from ``environ`` (ZADIG_*).
+
+    As for a module, an option given as null is not left out: it stays null.
+    """
     args = dict(args)
     for option, name in ENVIRONMENT.items():
-        if args.get(option) is None:
+        if option not in args:
             try:
                 args[option] = environment_fallback(name, environ=environ)
             except AnsibleFallbackNotFound:
-                args.pop(option, None)
+                pass
     return args
 
 
@@ -525,8 +528,8 @@ def _cryptography():
             _CRYPTOGRAPHY.update(serialization=serialization, padding=padding, Cipher=Cipher, algorithms=algorithms,
                                  CFB=CFB)
     if 'error' in _CRYPTOGRAPHY:
-        raise ZadigAPIError(missing_required_lib('cryptography') + ' (needed to compare stored credentials; '
-                            'update_secrets: on_create does without)')
+        raise ZadigAPIError(missing_required_lib('cryptography') + ' (needed to read or set stored credentials: '
+                            'zadig_registry with update_secrets: compare, zadig_registry_info with details: true)')
     return _CRYPTOGRAPHY
 
 

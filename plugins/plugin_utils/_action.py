@@ -15,8 +15,10 @@ module as usual. Not a public API.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import os
 
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail, AnsibleError
@@ -62,6 +64,26 @@ def as_a_module_receives(args):
     return json.loads(json.dumps(args, cls=AnsibleJSONEncoder, vault_to_text=True))
 
 
+@contextlib.contextmanager
+def process_environment(environ):
+    """Run with ``environ`` as this process's environment, as a module process would have it; None leaves it be.
+
+    Safe in the worker process ansible-core forks for each task; nothing else
+    runs in it meanwhile.
+    """
+    if environ is None:
+        yield
+        return
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def module_adds_invocation(task_vars):
     """Whether a module's result would carry ``invocation``: always before ansible-core 2.21, then INJECT_INVOCATION."""
     try:
@@ -90,7 +112,8 @@ def run_here(name, module_args, task, args, check_mode=False, diff=False, enviro
         raise ValueError('run_here cannot honour AnsibleModule keywords %s' % ', '.join(sorted(unknown)))
     validator = ArgumentSpecValidator(without_fallbacks(module_args['argument_spec']),
                                       **{key: module_args[key] for key in CONSTRAINTS if key in module_args})
-    validation = validator.validate(as_a_module_receives(args))
+    with process_environment(environ):  # a path option's ~ and $VAR expand in the task's environment
+        validation = validator.validate(as_a_module_receives(args))
     params = validation.validated_parameters
     if validation.error_messages:
         msg = validation.errors.msg

@@ -32,7 +32,7 @@ def task_environment(action):
     raw = {}
     action._compute_environment_string(raw_environment_out=raw)  # pylint: disable=protected-access
     environ = dict(os.environ)
-    environ.update((str(name), '' if value is None else str(value)) for name, value in raw.items())
+    environ.update((str(name), str(value)) for name, value in raw.items())  # a null is "None", as for a module
     return environ
 
 

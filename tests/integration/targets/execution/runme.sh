@@ -5,12 +5,27 @@
 set -euo pipefail
 source ../setup_zadig/simulator.sh
 
-if [ "${ZADIG_EXECUTION}" != auto ]; then
-    echo "SKIPPED: execution compares both paths itself; it runs in the auto pass only"
-    exit 0
-fi
 python_bin="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
 work="$(mktemp -d)"
+if [ "${ZADIG_EXECUTION}" != auto ]; then
+    # This pass forces every task to run as a module: prove that it does, for a plain ansible-playbook and one
+    # started through env, then leave the comparison of both paths to the auto pass.
+    for runner in "" env; do
+        start_simulator v4.2
+        ${runner} ansible-playbook paths.yml -i inventory -vvv -e sim_url="${SIM_URL}" \
+            -e admin_token="${ZADIG_SIM_ADMIN_TOKEN}" -e ansible_python_interpreter="${python_bin}" \
+            -e can_become=false --limit here > "${work}/forced.log" 2>&1 || { cat "${work}/forced.log"; exit 1; }
+        if grep -n "runs in the controller's process" "${work}/forced.log"; then
+            echo "with ZADIG_EXECUTION=${ZADIG_EXECUTION}, a task ran in the controller's process (above)" >&2
+            exit 1
+        fi
+        echo "forced: $(grep -c "runs as a module: zadig_execution is module" "${work}/forced.log") tasks ran as" \
+            "modules (${runner:-plain} ansible-playbook)"
+        stop_simulator
+    done
+    echo "SKIPPED: the comparison of both paths, which the auto pass makes"
+    exit 0
+fi
 
 # Ids, the simulator's port and the order of a Python set (ansible-core's list of valid booleans) differ from run
 # to run; tasks named "(not compared)" print what differs with them.

@@ -19,11 +19,19 @@ unset ZADIG_URL ZADIG_TOKEN
 ZADIG_EXECUTION="${ZADIG_EXECUTION:-auto}"
 echo "zadig.core tasks run with zadig_execution=${ZADIG_EXECUTION}"
 
-# Every ansible-playbook of the target, also those started through env, gets -e zadig_execution=...
+# Every ansible-playbook of the target, also those started through env, gets -e zadig_execution=... The wrapper is
+# Python: ansible-test's own ansible-playbook shim runs whatever it finds on PATH with Python. It takes itself off
+# PATH, so the shim (or the real ansible-playbook) it starts finds the real one.
 if [ "${ZADIG_EXECUTION}" != auto ]; then
     ZADIG_WRAPPERS="$(mktemp -d)"
-    printf '#!/bin/sh\nexec %q -e zadig_execution=%q "$@"\n' "$(command -v ansible-playbook)" "${ZADIG_EXECUTION}" \
-        > "${ZADIG_WRAPPERS}/ansible-playbook"
+    cat > "${ZADIG_WRAPPERS}/ansible-playbook" <<PY
+#!$(command -v "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}")
+import os
+import sys
+here = os.path.dirname(os.path.abspath(__file__))
+os.environ['PATH'] = os.pathsep.join(p for p in os.environ['PATH'].split(os.pathsep) if os.path.abspath(p) != here)
+os.execvp('ansible-playbook', ['ansible-playbook', '-e', 'zadig_execution=${ZADIG_EXECUTION}'] + sys.argv[1:])
+PY
     chmod +x "${ZADIG_WRAPPERS}/ansible-playbook"
     export PATH="${ZADIG_WRAPPERS}:${PATH}"
 fi

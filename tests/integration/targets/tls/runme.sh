@@ -8,7 +8,7 @@ work="$(mktemp -d)"
 "${python_bin}" make_cert.py "${work}/cert.pem" "${work}/key.pem"
 "${python_bin}" "${ZADIG_SIMULATOR}" --port 0 --port-file "${work}/port" --admin-token "${ZADIG_SIM_ADMIN_TOKEN}" \
     --tls-cert "${work}/cert.pem" --tls-key "${work}/key.pem" &
-SIMULATOR_PID=$!
+export SIMULATOR_PID=$!  # stop_simulator (simulator.sh) stops it
 trap stop_simulator EXIT
 for _ in $(seq 200); do
     [ -s "${work}/port" ] && break

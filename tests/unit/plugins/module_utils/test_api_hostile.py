@@ -169,10 +169,16 @@ def test_an_empty_zadig_token_is_reported_missing(monkeypatch):
     assert info.value.failed and 'zadig_token' in info.value.result['msg']
 
 
-def test_the_task_environment_fills_only_what_the_task_leaves_unset():
-    environ = {'ZADIG_URL': 'https://env.example.com', 'ZADIG_TOKEN': 'env', 'ZADIG_TIMEOUT': '', 'HOME': '/x'}
-    args = connection_from_environment({'zadig_token': TOKEN, 'timeout': None, 'registries': []}, environ)
-    assert args == {'zadig_url': 'https://env.example.com', 'zadig_token': TOKEN, 'registries': []}
+def test_the_task_environment_fills_only_what_the_task_leaves_out():
+    environ = {'ZADIG_URL': 'https://env.example.com', 'ZADIG_TOKEN': 'env', 'ZADIG_TIMEOUT': '9', 'HOME': '/x'}
+    args = connection_from_environment({'zadig_token': TOKEN, 'registries': []}, environ)
+    assert args == {'zadig_url': 'https://env.example.com', 'zadig_token': TOKEN, 'timeout': '9', 'registries': []}
+
+
+def test_an_option_given_as_null_stays_null_as_it_does_for_a_module():
+    environ = {'ZADIG_URL': 'https://env.example.com', 'ZADIG_TIMEOUT': '9', 'ZADIG_CA_PATH': ''}
+    args = connection_from_environment({'zadig_url': None, 'timeout': None}, environ)
+    assert args == {'zadig_url': None, 'timeout': None}
 
 
 # ---- answers that are not Zadig's --------------------------------------------------------------------------------
