@@ -207,8 +207,9 @@ def _verify(registry_plan, observed, expected, warnings):
 
 def _reencodes(plans):
     """Updates the OpenAPI would make on swr or ecr registries, which re-save their credentials decoded (§10.5)."""
-    return any(p.action == 'update' and p.write == 'openapi' and p.before['provider'] in REENCODED_ON_UPDATE
-               and p.desired.get('update_secrets') == 'compare' for p in plans)
+    updates = [p for p in plans if p.action == 'update' and p.write == 'openapi']
+    return any(p.before['provider'] in REENCODED_ON_UPDATE and p.desired.get('update_secrets') == 'compare'
+               for p in updates)
 
 
 class Prepared:

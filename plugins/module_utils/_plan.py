@@ -170,8 +170,8 @@ def _refuse_taken_key(registries, before, after):
     key = (normalise_address(after['address']), after['namespace'].strip())
     if key == (normalise_address(before['address']), before['namespace'].strip()):
         return
-    taken = [r for r in registries if r.get('registry_id') != before['registry_id']
-             and (normalise_address(r.get('address')), (r.get('namespace') or '').strip()) == key]
+    others = [r for r in registries if r.get('registry_id') != before['registry_id']]
+    taken = [r for r in others if (normalise_address(r.get('address')), (r.get('namespace') or '').strip()) == key]
     if taken:
         raise ConflictError('cannot give %s the address %s and namespace %s: %s already has them, and Zadig would '
                             'then hold two registries with one key; delete or change %s first'
@@ -314,8 +314,8 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False, f
     """
     in_use = in_use or {}
     snapshot = [dict(r) for r in registries]
-    order = sorted(range(len(desired_list)), key=lambda i: not (desired_list[i].get('is_default')
-                                                                and desired_list[i]['state'] == 'present'))
+    defaults = {i for i, d in enumerate(desired_list) if d.get('is_default') and d['state'] == 'present'}
+    order = sorted(range(len(desired_list)), key=lambda i: i not in defaults)
     named_ids = {d['registry_id'] for d in desired_list if d.get('registry_id')}
     plans, targets, heirs, listed_default = [], {}, [], None
     for index in order:
