@@ -21,7 +21,13 @@ options:
   zadig_token:
     description:
       - A Zadig API token, sent in the C(Authorization) header as a bearer token. Find it in Zadig under the user's account settings.
-      - Creating, reading one registry, updating and deleting need a token of a system administrator.
+      - Which token a task needs. Listing registries (the OpenAPI list) needs any valid token. Creating and updating
+        need a system administrator's token. So do Zadig's internal registry routes, which the collection uses to
+        compare or set credentials, TLS settings and projects, to delete, and on v4.2 and later to ask which
+        environments use a registry; Zadig's source also lets them through for a user with its
+        C(RegistryManagement) permissions, which the collection's tests do not cover.
+      - From Zadig v4.3, the token must be the user's current one, and a user who is not an administrator needs
+        API tokens enabled in Zadig.
       - If not set, the value of the E(ZADIG_TOKEN) environment variable is used.
       - Surrounding whitespace, such as the newline of a pasted token, is ignored; a token with a space or a control
         character inside is refused before any request.
@@ -54,9 +60,13 @@ notes:
   - The environment is the task's, as a module would see it, including a play's or task's C(environment:);
     HTTP proxies come from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) there. A C(~/.netrc) entry is never used.
   - C(module_defaults) of C(group/zadig.core.zadig) win over the environment, and task options win over both.
+  - Tested on ansible-core 2.16, 2.19 and 2.21 (2.16 is the oldest supported), against a simulator of Zadig v4.1,
+    v4.2 and its main branch written from Zadig's source, with unit tests for v4.3 and v5.0 too. The user guide's
+    support policy (C(docs/support.md)) says what is supported.
 requirements:
   - requests >= 2.25
-  - cryptography >= 3.3, to read or set stored credentials (ansible-core itself requires it)
+  - cryptography >= 3.3, to read or set stored credentials (ansible-core itself requires it on the controller; on
+    the module path it must be in the host's Python)
 '''
 
     ACTIONGROUP = r'''
@@ -76,7 +86,7 @@ attributes:
         starting a module process (about 0.35 s a task). Otherwise the module runs on the host as usual.
     support: full
 notes:
-  - Where the task runs. When its connection is local (the implicit localhost, a task delegated to V(localhost), a
+  - Where the task runs (since 0.3.0). When its connection is local (the implicit localhost, a task delegated to V(localhost), a
     host with C(ansible_connection=local)) and it uses neither C(become) nor C(async), the task runs in the
     controller's process, so C(requests) (and C(cryptography), which ansible-core itself requires) must be installed
     in the Python that runs Ansible; C(ansible_python_interpreter) is not used. In every other case, or when the

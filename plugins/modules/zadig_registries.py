@@ -20,10 +20,11 @@ description:
   - Every entry is checked before any request, and so are the list's own rules (at most one default, no registry
     named twice). Every plan is made before the first write, so an entry that cannot be planned stops the task
     before anything is written.
-  - This is what the C(zadig.core.registries) role runs. It runs on the Ansible controller (an action plugin),
-    which makes it fast; the controller's Python needs C(requests).
+  - This is what the C(zadig.core.registries) role runs. It always runs in the Ansible controller's process (an
+    action plugin), which makes it fast; the controller's Python needs C(requests), and the variable
+    C(zadig_execution) does not apply to it.
 author:
-  - zadig.core contributors (@zadig-core)
+  - zadig.core contributors (!UNKNOWN)
 options:
   registries:
     description:
@@ -38,10 +39,12 @@ options:
         choices: [present, absent]
         default: present
       registry_id:
-        description: Manage exactly this registry.
+        description: Manage exactly this registry (24 lowercase hexadecimal characters).
         type: str
       address:
-        description: Registry URL with its scheme, V(http://) or V(https://), compared after normalisation.
+        description:
+          - Registry URL with its scheme, V(http://) or V(https://), compared after normalisation.
+          - Required unless O(registries[].registry_id) is given.
         type: str
       namespace:
         description: Namespace; required for every provider except V(ecr).
@@ -81,9 +84,10 @@ options:
       - Delete every registry on the server that O(registries) does not name. Only when V(true).
       - Refused before any request when O(registries) names no registry to keep (it is empty, or every entry has
         O(registries[].state=absent)), since that would delete every registry, the default included.
-      - Never deletes a registry that an environment uses; it keeps it, lists it under RV(drift.unmanaged) and warns,
-        naming the projects and environments (Zadig v4.2 and later say so beforehand, in check mode too; on v4.1
-        Zadig's refusal of the delete keeps it).
+      - Never deletes a registry that an environment uses. Zadig v4.2 and later say so beforehand, so the
+        registry is kept, listed under RV(drift.unmanaged), with a warning naming the projects and environments,
+        in check mode too. v4.1 cannot say so beforehand, so RV(drift) and check mode list it as a delete; the
+        real run then keeps it when Zadig refuses the delete, warns, and leaves it out of RV(purged).
     type: bool
     default: false
   dedupe:
@@ -124,8 +128,11 @@ attributes:
     support: full
     platforms: all
 notes:
-  - The connection options fall back to the controller's environment variables (E(ZADIG_URL), E(ZADIG_TOKEN)...),
-    which is where AWX credentials put them.
+  - The connection options fall back to the E(ZADIG_URL), E(ZADIG_TOKEN)... variables of the task's environment,
+    as for the other modules (see below), which is where AWX credentials put them.
+  - A token that may not read Zadig's internal registry list (a user who is not an administrator) can still run
+    a drift check (check mode or O(fail_on_drift)) on the OpenAPI fields; a real run needs an administrator's
+    token as soon as an entry names credentials, TLS settings or projects, even with nothing to change.
 seealso:
   - module: zadig.core.zadig_registry
 '''
@@ -140,7 +147,6 @@ EXAMPLES = r'''
         provider: harbor
         is_default: true
   check_mode: true
-  register: drift_check
 
 - name: Make Zadig's registries exactly these two
   zadig.core.zadig_registries:
@@ -160,7 +166,7 @@ EXAMPLES = r'''
 RETURN = r'''
 results:
   description: One result per entry of O(registries), in the list's order.
-  returned: always
+  returned: on success
   type: list
   elements: dict
   contains:
@@ -175,18 +181,28 @@ results:
       description: The registry as the server holds it after the task, in the shape M(zadig.core.zadig_registry) returns.
       type: dict
     previous_default:
-      description: The registry this entry took the default from.
+      description: The registry this entry took the default from, with C(registry_id), C(address), C(namespace).
       type: dict
       returned: when the entry moved the default
+    secrets:
+      description:
+        - For each of O(registries[].access_key) and O(registries[].secret_key) the entry compared or set,
+          V(changed) or V(unchanged), as M(zadig.core.zadig_registry) returns it. Never the values.
+      type: dict
+      returned: when the entry names a secret and creates the registry or uses O(registries[].update_secrets=compare),
+        unless the token could not read them (see RV(drift.not_compared))
+      sample: {access_key: unchanged, secret_key: changed}
 purged:
-  description: The registries deleted because O(registries) does not name them.
-  returned: always
+  description:
+    - The registries deleted because O(registries) does not name them (in check mode, those that would be), each
+      with C(registry_id), C(address), C(provider), C(region), C(namespace) and C(is_default).
+  returned: on success
   type: list
   elements: dict
   sample: []
 deduped:
-  description: The duplicates O(dedupe) deleted.
-  returned: always
+  description: The duplicates O(dedupe) deleted (in check mode, would delete), in the shape of RV(purged).
+  returned: on success
   type: list
   elements: dict
   sample: []
@@ -195,11 +211,12 @@ drift:
   description:
     - What the list would change (in check mode) or changed (in a real run) on the server, read off the plans before
       any write, so the two report the same for the same server state. Secrets appear by name only.
-    - Also in the result of a task that failed through O(fail_on_drift).
+    - Also in the result of a task that failed through O(fail_on_drift); no other failure carries it.
     - C(update) lists the registries to update, each with C(registry_id), C(address), C(namespace) and C(fields),
-      the names of the settings that differ (C(secret_key), never its value); read it as C(drift['update']), since
-      C(drift.update) is a method of the dictionary in Jinja.
-  returned: always
+      the names of the settings that differ, for example V(is_default) or V(secret_key) (never its value).
+      Read it as C(drift['update']), since C(drift.update) is a method of the dictionary in Jinja; it is described
+      here, not as a key below, for that reason.
+  returned: on success, and on a failure through O(fail_on_drift)
   type: dict
   version_added: 0.2.0
   contains:
@@ -214,7 +231,7 @@ drift:
       sample: [{address: https://harbor.example.com, namespace: platform}]
     delete:
       description:
-        - The registries to delete (entries with O(registries[].state=absent), and O(purge)), each with
+        - The registries to delete (entries with O(registries[].state=absent), O(purge) and O(dedupe)), each with
           C(registry_id), C(address) and C(namespace).
       type: list
       elements: dict
@@ -237,8 +254,44 @@ drift:
 duplicates:
   description:
     - The registries that share the natural key of an entry that created one, when another job created the same
-      registry at the same moment (the task then fails).
+      registry at the same moment (the task then fails), in the shape of RV(purged).
   returned: on that failure
   type: list
   elements: dict
+  version_added: 0.2.0
+registry:
+  description: On a failure after a write (Zadig saved it and then answered an error, or did not apply what was
+    asked), the registry as the server holds it now, in the shape M(zadig.core.zadig_registry) returns.
+  returned: on such a failure
+  type: dict
+changed:
+  description: Whether the task changed the server; V(true) also on a failure after earlier entries were saved
+    (the message says how many), when the result carries no RV(results).
+  returned: always
+  type: bool
+status:
+  description:
+    - The HTTP status of Zadig's answer, when the task failed on a request or before sending one; V(null) when no
+      answer came (refused connection, timeout, TLS error) or no request was sent (bad connection options, a
+      missing Python library).
+    - Failures of the task's own rules (bad input, several registries matching) carry only C(msg).
+  returned: on such a failure
+  type: int
+  sample: 403
+description:
+  description: Zadig's own description of the error (its C(description), C(reason) or text body), secrets masked;
+    V(null) when it gave none.
+  returned: with RV(status)
+  type: str
+  sample: The registry cannot be deleted, it's being used by environment
+method:
+  description: The HTTP method of the request that failed.
+  returned: with RV(status)
+  type: str
+  sample: DELETE
+path:
+  description: The route of the request that failed, without O(zadig_url) or the query string.
+  returned: with RV(status)
+  type: str
+  sample: /api/aslan/system/registry/namespaces/65a1b2c3d4e5f60718293a4b
 '''

@@ -17,12 +17,14 @@ description:
     and fails, listing the ids, when the server already holds several.
   - Addresses are compared after normalisation (scheme and host lowercased, trailing C(/) dropped), so
     V(https://Reg.Example.com/) and V(https://reg.example.com) are the same registry.
-  - An unchanged task sends exactly one request. A change sends three (read the registries, write, read them back)
-    and fails when the server did not apply what was asked.
+  - An unchanged task that names no credentials, TLS settings or projects sends one request; a change sends three
+    (read the registries, write, read them back) and fails when the server did not apply what was asked. Naming
+    credentials, TLS settings or projects with O(update_secrets=compare) adds a read of Zadig's internal list, and a
+    delete on Zadig v4.2 and later adds a question about which environments use the registry.
   - When Zadig answers a write with an error after saving it (it does so when its post-save DinD sync fails),
     the module reads the registries back, sends nothing again, and reports what the server now holds.
 author:
-  - zadig.core contributors (@zadig-core)
+  - zadig.core contributors (!UNKNOWN)
 options:
   state:
     description:
@@ -53,6 +55,9 @@ options:
     description:
       - The registry's namespace (project, organisation or repository prefix). Leading and trailing spaces are ignored.
       - Required for every provider except V(ecr).
+      - Omitted, it means the empty namespace, which is part of the natural key; a task that gives O(address)
+        alone matches only a registry without a namespace (as V(ecr) registries are), and O(state=absent) then
+        leaves a registry with a namespace alone.
     type: str
   provider:
     description:
@@ -70,7 +75,9 @@ options:
     description:
       - Whether this is Zadig's default registry. Setting V(true) moves the default from the registry that
         had it, which the result names in RV(previous_default).
-      - Omitted, an existing registry keeps its flag and a new one is created non-default.
+      - Omitted, an existing registry keeps its flag and a new one is created non-default, except on Zadig's main
+        branch (after v5.0), which makes a registry created on a server with no default the default; the module
+        then warns.
       - V(false) on the current default leaves Zadig with no default registry on Zadig up to v5.0; recent Zadig
         builds refuse it and the task fails, telling you to make another registry the default instead.
     type: bool
@@ -80,6 +87,7 @@ options:
       - With O(update_secrets=compare), compared with the stored value and updated when it differs; with
         O(update_secrets=on_create), set when the registry is created only.
       - Never shown in results or diffs; the result's RV(secrets) says whether it changed.
+      - Zadig up to v5.0 records the body of a create, with this value and O(secret_key), in its operation log.
     type: str
   secret_key:
     description:
@@ -89,7 +97,8 @@ options:
     description:
       - Whether Zadig's Docker-in-Docker builder verifies the registry's TLS certificate. When V(false), Zadig adds
         the registry to its insecure registries.
-      - Compared and updated like O(access_key); omitted, the stored setting stays.
+      - Compared and updated like O(access_key); omitted, the stored setting stays, and a registry created without
+        it gets V(false), so Zadig treats it as insecure.
     type: bool
   tls_cert:
     description:
@@ -122,7 +131,11 @@ extends_documentation_fragment:
   - zadig.core.zadig.controller
 attributes:
   check_mode:
-    description: Sends no write, and reports the same C(changed), RV(registry) and diff as a real run would.
+    description:
+      - Sends no write, and reports the same C(changed), RV(registry) and diff as a real run would, except where
+        Zadig decides only at the write. On its main branch, a registry created on a server with no default
+        becomes the default (the real run warns). On v4.1, which cannot say beforehand which environments use a
+        registry, deleting one in use passes check mode and fails in the real run.
     support: full
   diff_mode:
     description: Shows the registry's fields before and after; secrets are never shown.
@@ -177,14 +190,12 @@ EXAMPLES = r'''
         namespace: legacy
         state: absent
 
-- name: Connect through the environment (ZADIG_URL, ZADIG_TOKEN)
+# ZADIG_URL and ZADIG_TOKEN set outside Ansible, for example by the AWX credential type in docs/awx
+- name: Connect through the environment variables
   zadig.core.zadig_registry:
     address: https://registry.example.com:5000
     namespace: team-a
     provider: native
-  environment:
-    ZADIG_URL: https://zadig.example.com
-    ZADIG_TOKEN: "{{ vault_zadig_token }}"
 '''
 
 RETURN = r'''
@@ -192,7 +203,9 @@ registry:
   description:
     - The registry as the server holds it after the task; V({}) after O(state=absent).
     - In check mode, the registry as it would be after a real run.
-  returned: always
+    - On a failure after a write (Zadig saved it and then answered an error, or did not apply what was asked),
+      what the server holds now.
+  returned: always, and on a failure after a write
   type: dict
   contains:
     registry_id:
@@ -223,7 +236,7 @@ secrets:
   description:
     - For each of O(access_key) and O(secret_key) the task compared or set, V(changed) or V(unchanged).
       Never the values.
-  returned: when the task names a secret and O(update_secrets=compare), or creates the registry
+  returned: when the task names O(access_key) or O(secret_key) and creates the registry or uses O(update_secrets=compare)
   type: dict
   sample: {access_key: unchanged, secret_key: changed}
 previous_default:
@@ -241,6 +254,39 @@ previous_default:
       description: Its namespace.
       type: str
   sample: {registry_id: 65a1b2c3d4e5f60718293a00, address: https://old.example.com, namespace: platform}
+duplicates:
+  description:
+    - The registries that share the natural key of the one this task created, when another job created the same
+      registry at the same moment (the task then fails, naming them), each in the shape of RV(registry).
+  returned: on that failure
+  type: list
+  elements: dict
+  version_added: 0.2.0
+status:
+  description:
+    - The HTTP status of Zadig's answer, when the task failed on a request or before sending one; V(null) when no
+      answer came (refused connection, timeout, TLS error) or no request was sent (bad connection options, a
+      missing Python library).
+    - Failures of the task's own rules (bad input, several registries matching) carry only C(msg).
+  returned: on such a failure
+  type: int
+  sample: 403
+description:
+  description: Zadig's own description of the error (its C(description), C(reason) or text body), secrets masked;
+    V(null) when it gave none.
+  returned: with RV(status)
+  type: str
+  sample: The registry cannot be deleted, it's being used by environment
+method:
+  description: The HTTP method of the request that failed.
+  returned: with RV(status)
+  type: str
+  sample: DELETE
+path:
+  description: The route of the request that failed, without O(zadig_url) or the query string.
+  returned: with RV(status)
+  type: str
+  sample: /api/aslan/system/registry/namespaces/65a1b2c3d4e5f60718293a4b
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -15,7 +15,7 @@ description:
   - Makes exactly one request, the registry list, which any valid token may read (two with O(details=true)).
   - Never changes anything.
 author:
-  - zadig.core contributors (@zadig-core)
+  - zadig.core contributors (!UNKNOWN)
 options:
   registry_id:
     description:
@@ -40,8 +40,8 @@ options:
     description:
       - Also return RV(registries[].enable_tls), RV(registries[].tls_cert) and RV(registries[].projects), which
         Zadig's OpenAPI does not expose. Never returns credentials.
-      - Reads through Zadig's internal registry route, which needs a system administrator's token and the
-        C(cryptography) Python library, and costs a second request.
+      - Reads through Zadig's internal registry route, which needs a system administrator's token (see
+        O(zadig_token)) and the C(cryptography) Python library, and costs a second request.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -77,14 +77,22 @@ EXAMPLES = r'''
     provider: harbor
   register: harbors
 
+# details needs an administrator's token and the cryptography library
 - name: Export every registry in the registries role's input shape, to review and keep in the inventory
   zadig.core.zadig_registry_info:
     details: true
   register: current
 
+- name: Make sure the inventory's group_vars/all directory exists
+  ansible.builtin.file:
+    path: "{{ inventory_dir }}/group_vars/all"
+    state: directory
+    mode: '0755'
+  delegate_to: localhost
+
 - name: Write the list to a vars file (no secrets in it; add them from Ansible Vault)
   ansible.builtin.copy:
-    dest: group_vars/all/zadig_registries.yml
+    dest: "{{ inventory_dir }}/group_vars/all/zadig_registries.yml"
     content: "{{ {'zadig_registries': current.zadig_registries} | to_nice_yaml(indent=2) }}"
     mode: '0644'
   delegate_to: localhost
@@ -98,9 +106,10 @@ zadig_registries:
     - Each has C(address) (normalised), C(namespace), C(provider), C(region) when set and C(is_default); with
       O(details=true) also C(enable_tls), C(tls_cert) when TLS is on and a certificate is set, and C(projects).
       Never a secret.
-    - A registry that shares its address and namespace with another, or that the role could not take as it is stored
-      (an address without a scheme, a provider the OpenAPI refuses), is exported by its C(registry_id) instead, with a
-      warning. A second default registry is exported without C(is_default).
+    - A registry that shares its address and namespace with another is exported with its C(registry_id) added,
+      with a warning. One the role could not take as it is stored (an address without a scheme, a provider the
+      OpenAPI refuses) is exported as its C(registry_id) and C(is_default) only. A second default registry is
+      exported without C(is_default).
   returned: always
   type: list
   elements: dict
@@ -108,8 +117,9 @@ zadig_registries:
   sample:
     - {address: https://harbor.example.com, namespace: platform, provider: harbor, is_default: true}
 duplicates:
-  description: Groups of registries (each a list in the RV(registries) shape) that share an address and namespace;
-    V([]) when none. Zadig keeps such duplicates, and a task naming their address fails until one is left.
+  description: Groups of registries (each a list in the RV(registries) shape) that share an address and namespace,
+    among the groups that hold a registry the filters matched; V([]) when none. Zadig keeps such duplicates, and a
+    task naming their address fails until one is left.
   returned: always
   type: list
   elements: list
@@ -158,6 +168,31 @@ registries:
       type: list
       elements: str
       returned: with O(details=true)
+status:
+  description:
+    - The HTTP status of Zadig's answer, when the task failed on a request or before sending one; V(null) when no
+      answer came (refused connection, timeout, TLS error) or no request was sent (bad connection options, a
+      missing Python library).
+    - Failures of the task's own rules (bad input, several registries matching) carry only C(msg).
+  returned: on such a failure
+  type: int
+  sample: 403
+description:
+  description: Zadig's own description of the error (its C(description), C(reason) or text body), secrets masked;
+    V(null) when it gave none.
+  returned: with RV(status)
+  type: str
+  sample: The registry cannot be deleted, it's being used by environment
+method:
+  description: The HTTP method of the request that failed.
+  returned: with RV(status)
+  type: str
+  sample: DELETE
+path:
+  description: The route of the request that failed, without O(zadig_url) or the query string.
+  returned: with RV(status)
+  type: str
+  sample: /api/aslan/system/registry/namespaces/65a1b2c3d4e5f60718293a4b
 '''
 
 from ansible.module_utils.basic import AnsibleModule

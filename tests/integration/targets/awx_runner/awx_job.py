@@ -1,4 +1,4 @@
-"""Run the AWX drift-check job (docs/user-guide.md, "AWX and Automation Platform") through ansible-runner, AWX's job runner.
+"""Run the AWX drift-check job (docs/awx.md) through ansible-runner, AWX's job runner.
 
 The job is what AWX hands ansible-runner for a job template on docs/examples/registries.yml with the inventory of
 docs/examples/inventory.yml, the Zadig credential (docs/awx/zadig-credential-type.yml, its env and file injectors

@@ -11,7 +11,7 @@ DOCUMENTATION = """
     short_description: Run on this machine, as if it were a remote host
     description:
         - The local connection under another name, so that a task sees a connection that is not local.
-    author: zadig.core contributors (@zadig-core)
+    author: zadig.core contributors (!UNKNOWN)
     options:
         become_success_timeout:
             type: int
