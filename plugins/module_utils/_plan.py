@@ -110,7 +110,7 @@ def _defaults_other_than(registries, registry_id):
 
 def _plan_absent(registries, desired, existing, origin='entry'):
     if existing is None:
-        return Plan('none', desired)
+        return Plan('none', desired, warnings=_namespace_hint(registries, desired))
     warnings = []
     if existing.get('is_default'):
         remaining = [r for r in registries if r is not existing]
@@ -122,6 +122,19 @@ def _plan_absent(registries, desired, existing, origin='entry'):
         elif not remaining:
             warnings.append('%s was the last registry; Zadig now has none' % describe(brief(existing)))
     return Plan('delete', desired, before=view(existing), after=None, warnings=warnings, origin=origin)
+
+
+def _namespace_hint(registries, desired):
+    """An omitted namespace means the empty one: say so when only registries with a namespace have the address."""
+    if desired.get('registry_id') or (desired.get('namespace') or ''):
+        return []
+    namespaces = sorted({(r.get('namespace') or '').strip() for r in registries
+                         if normalise_address(r.get('address')) == desired.get('address')} - {''})
+    if not namespaces:
+        return []
+    return ['nothing to delete: no registry %s has an empty namespace, which an omitted namespace means; registries '
+            'with that address have the namespace %s (give namespace to delete one)'
+            % (desired['address'], ', '.join(repr(n) for n in namespaces))]
 
 
 def _plan_create(registries, desired):

@@ -257,6 +257,28 @@ def test_absent_already_is_one_request_and_unchanged(monkeypatch):
     assert len(session.sent) == 1
 
 
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_absent_without_namespace_says_the_address_is_there_under_a_namespace(monkeypatch, check_mode):
+    """An omitted namespace means the empty one: deleting nothing is right, but a silent no-op hides the typo."""
+    result, failed, session = run(monkeypatch, {'address': 'https://Harbor.example.com/', 'state': 'absent'}, [
+        Call('GET', OPENAPI, answer=[reg(ID_A), reg(ID_B, namespace='team')])], check_mode=check_mode)
+    assert not failed and result['changed'] is False and result['registry'] == {}
+    assert len(session.sent) == 1
+    assert [w for w in result['warnings'] if 'empty namespace' in w] == [
+        "nothing to delete: no registry https://harbor.example.com has an empty namespace, which an omitted namespace "
+        "means; registries with that address have the namespace 'platform', 'team' (give namespace to delete one)"]
+
+
+@pytest.mark.parametrize('args', [
+    {'address': 'https://harbor.example.com', 'state': 'absent', 'namespace': 'gone'},
+    {'address': 'https://elsewhere.example.com', 'state': 'absent'},
+])
+def test_absent_of_nothing_names_no_namespace_when_none_was_omitted_or_none_matches(monkeypatch, args):
+    result, failed, _session = run(monkeypatch, args, [Call('GET', OPENAPI, answer=[reg(ID_A)])])
+    assert not failed and result['changed'] is False
+    assert not any('namespace' in w for w in result.get('warnings', []))
+
+
 def test_absent_of_the_default_warns_who_inherits_it(monkeypatch):
     result, _failed, _session = run(monkeypatch, {'registry_id': ID_A, 'state': 'absent'}, [
         Call('GET', OPENAPI, answer=[HARBOR, OTHER]), no_references_route(ID_A),
