@@ -189,8 +189,9 @@ results:
         - For each of O(registries[].access_key) and O(registries[].secret_key) the entry compared or set,
           V(changed) or V(unchanged), as M(zadig.core.zadig_registry) returns it. Never the values.
       type: dict
-      returned: when the entry names a secret and creates the registry or uses O(registries[].update_secrets=compare),
-        unless the token could not read them (see RV(drift.not_compared))
+      returned: when an entry with O(registries[].state=present) names a secret and creates the registry, or
+        updates it with O(registries[].update_secrets=compare) and a token that may read the stored values (else
+        see RV(drift.not_compared))
       sample: {access_key: unchanged, secret_key: changed}
 purged:
   description:
@@ -272,9 +273,10 @@ changed:
 status:
   description:
     - The HTTP status of Zadig's answer, when the task failed on a request or before sending one; V(null) when no
-      answer came (refused connection, timeout, TLS error) or no request was sent (bad connection options, a
-      missing Python library).
-    - Failures of the task's own rules (bad input, several registries matching) carry only C(msg).
+      answer came (refused connection, timeout, TLS error) or no request was sent (bad connection options, no
+      C(cryptography) library).
+    - Failures of the task's own rules (bad input, several registries matching) carry only C(msg), and so does a
+      module that finds no C(requests) library (ansible-core's own message).
   returned: on such a failure
   type: int
   sample: 403

@@ -236,7 +236,8 @@ secrets:
   description:
     - For each of O(access_key) and O(secret_key) the task compared or set, V(changed) or V(unchanged).
       Never the values.
-  returned: when the task names O(access_key) or O(secret_key) and creates the registry or uses O(update_secrets=compare)
+  returned: when a task with O(state=present) names O(access_key) or O(secret_key) and creates the registry or
+    uses O(update_secrets=compare)
   type: dict
   sample: {access_key: unchanged, secret_key: changed}
 previous_default:
@@ -265,9 +266,10 @@ duplicates:
 status:
   description:
     - The HTTP status of Zadig's answer, when the task failed on a request or before sending one; V(null) when no
-      answer came (refused connection, timeout, TLS error) or no request was sent (bad connection options, a
-      missing Python library).
-    - Failures of the task's own rules (bad input, several registries matching) carry only C(msg).
+      answer came (refused connection, timeout, TLS error) or no request was sent (bad connection options, no
+      C(cryptography) library).
+    - Failures of the task's own rules (bad input, several registries matching) carry only C(msg), and so does a
+      module that finds no C(requests) library (ansible-core's own message).
   returned: on such a failure
   type: int
   sample: 403

@@ -171,9 +171,10 @@ registries:
 status:
   description:
     - The HTTP status of Zadig's answer, when the task failed on a request or before sending one; V(null) when no
-      answer came (refused connection, timeout, TLS error) or no request was sent (bad connection options, a
-      missing Python library).
-    - Failures of the task's own rules (bad input, several registries matching) carry only C(msg).
+      answer came (refused connection, timeout, TLS error) or no request was sent (bad connection options, no
+      C(cryptography) library).
+    - Failures of the task's own rules (bad input, several registries matching) carry only C(msg), and so does a
+      module that finds no C(requests) library (ansible-core's own message).
   returned: on such a failure
   type: int
   sample: 403
