@@ -148,6 +148,21 @@ EXAMPLES = r'''
         is_default: true
   check_mode: true
 
+- name: Keep one of each duplicated registry and report what drifted
+  zadig.core.zadig_registries:
+    dedupe: true
+    registries:
+      - address: https://harbor.example.com
+        namespace: platform
+        provider: harbor
+        is_default: true
+  register: applied
+
+- name: Name the settings that were updated (drift['update'], since drift.update is a dict method in Jinja)
+  ansible.builtin.debug:
+    msg: "{{ item.address }} {{ item.namespace }}: {{ item.fields | join(', ') }}"
+  loop: "{{ applied.drift['update'] }}"
+
 - name: Make Zadig's registries exactly these two
   zadig.core.zadig_registries:
     zadig_url: https://zadig.example.com

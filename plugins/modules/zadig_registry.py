@@ -179,6 +179,16 @@ EXAMPLES = r'''
         provider: ecr
         region: eu-west-1
 
+    - name: Keep a Huawei Cloud SWR registry, setting its credentials only when it is created
+      zadig.core.zadig_registry:
+        address: https://swr.cn-north-4.myhuaweicloud.com
+        namespace: platform
+        provider: swr
+        region: cn-north-4
+        access_key: cn-north-4@AKEXAMPLE
+        secret_key: "{{ vault_swr_login_key }}"
+        update_secrets: on_create
+
     - name: Move an existing registry to a new address
       zadig.core.zadig_registry:
         registry_id: 65a1b2c3d4e5f60718293a4b

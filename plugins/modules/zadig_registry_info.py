@@ -72,6 +72,11 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ default_registry.registries[0].address | default('no default registry') }}"
 
+- name: Read one registry by its id (fails when it does not exist)
+  zadig.core.zadig_registry_info:
+    registry_id: 65a1b2c3d4e5f60718293a4b
+  register: one
+
 - name: List every Harbor registry, with the connection from ZADIG_URL and ZADIG_TOKEN
   zadig.core.zadig_registry_info:
     provider: harbor
