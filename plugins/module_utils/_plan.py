@@ -126,7 +126,7 @@ def _plan_absent(registries, desired, existing, origin='entry'):
 
 def _namespace_hint(registries, desired):
     """An omitted namespace means the empty one: say so when only registries with a namespace have the address."""
-    if desired.get('registry_id') or (desired.get('namespace') or ''):
+    if desired.get('registry_id') or desired.get('namespace'):
         return []
     namespaces = sorted({(r.get('namespace') or '').strip() for r in registries
                          if normalise_address(r.get('address')) == desired.get('address')} - {''})
