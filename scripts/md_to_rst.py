@@ -177,8 +177,10 @@ def _parse_list(lines, i, first, blocks):
         while body and not body[-1].strip():
             body.pop()
             end -= 1
+        if not body:
+            raise MarkdownError(lineno, 'an empty list item')
         items.append(_parse(body, lineno))
-        i = end
+        i = max(end, i + 1)
         while i < len(lines) and not lines[i].strip():
             i += 1
     blocks.append(('list', first + begin, (start, items)))

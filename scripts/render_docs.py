@@ -22,6 +22,7 @@ import subprocess
 import sys
 import urllib.parse
 
+import docs_check
 import md_to_rst
 
 PLUGINS = [('module', 'zadig_registry'), ('module', 'zadig_registry_info'), ('module', 'zadig_registries'),
@@ -222,11 +223,14 @@ def _without_code(markdown):
     return spans.sub(lambda m: re.sub(r'[^\n]', ' ', m.group(0)), '\n'.join(lines))
 
 
-def link_problem(target, anchors):
-    """Why Galaxy would not resolve a link, or None. Galaxy renders README.md and docs/*.md on their own: a relative
-    link (to a page, a directory, a file) does not resolve there, and no page promises another's address."""
+def link_problem(target):
+    """Why Galaxy would not resolve a link, or None. Galaxy renders README.md, docs/*.md, the role's README and the
+    plugin pages each on its own: a relative link (to a page, a directory, a file) does not resolve there, no page
+    promises another's address, and its headings carry no id for an #anchor."""
     if target.startswith('#'):
-        return None if target[1:] in anchors else 'no heading on this page has the anchor %s' % target
+        return 'Galaxy renders headings without an id, so an #anchor link goes nowhere: name the section in words'
+    if '\\' in target or '@' in target.split('?')[0]:
+        return 'a backslash or an @ in a link lets browsers and this check disagree on its host'
     url = urllib.parse.urlsplit('https://' + target if target.startswith('www.') else target)
     if url.scheme == 'https' and url.hostname in LINK_HOSTS:
         return None
@@ -234,25 +238,42 @@ def link_problem(target, anchors):
         return ('%s is not in LINK_HOSTS (scripts/render_docs.py): link only to real public sites; the collection has '
                 'no public repository' % url.hostname)
     if url.scheme:
-        return 'only https links and #anchors resolve on Galaxy'
+        return 'only https links resolve on Galaxy'
     return ('a relative link does not resolve on Galaxy: name the page in words with its path in code ("the user '
             'guide (`docs/user-guide.md`)"), a plugin by FQCN (`ansible-doc zadig.core.zadig_registry`)')
 
 
 def check_links():
-    """Every link of README.md and docs/*.md (what Galaxy renders): an #anchor of a heading on the same page, or
-    https to a host of LINK_HOSTS. Returns 'file:line: link: why' for each other one."""
+    """Every link of what Galaxy renders (README.md, docs/*.md, roles/*/README.md, and the plugin pages, whose links
+    come from the plugins' L() and U()): https to a host of LINK_HOSTS. Returns 'file:line: link: why' for each other
+    one. Targets come from the Markdown's spellings and from the page rendered to HTML, so neither misses one."""
     problems = []
-    for path in [ROOT / 'README.md'] + sorted(DOCS.glob('*.md')):
+    pages = [ROOT / 'README.md'] + sorted(DOCS.glob('*.md')) + sorted(ROOT.glob('roles/*/README.md')) + sorted(
+        OUT.glob('*.md'))
+    for path in pages:
         markdown = path.read_text(encoding='utf-8')
-        anchors, text = set(md_to_rst.slugs(markdown)), _without_code(markdown)
+        text, found = _without_code(markdown), {}
         for match in LINK.finditer(text):  # the whole page at once: a link's text may wrap
             target = next(t for t in match.groups() if t is not None)
             target = target.rstrip('.,;:!?\'"*_~') if match.group('bare') else target
-            why = link_problem(target, anchors)
+            found.setdefault(target, text.count('\n', 0, match.start('bare' if match.group('bare') else 0)) + 1)
+        for target in docs_check.html_links(markdown):
+            found.setdefault(target, markdown.count('\n', 0, max(markdown.find(target), 0)) + 1)
+        for target, lineno in found.items():
+            why = link_problem(target)
             if why:
-                lineno = text.count('\n', 0, match.start('bare' if match.group('bare') else 0)) + 1
                 problems.append('%s:%d: %s: %s' % (path.relative_to(ROOT), lineno, target or '(empty)', why))
+    return problems
+
+
+def lost_content(pages):
+    """Each docs/*.md page against its RST: the docsite must show the words and links Galaxy shows."""
+    problems = []
+    for md in sorted(DOCS.glob('*.md')):
+        rst = pages.get(DOCSITE / 'rst' / (md.stem + '.rst'))
+        if rst is not None:
+            problems += ['%s: the docsite page differs from the Markdown, %s' % (md.relative_to(ROOT), difference)
+                         for difference in docs_check.lost_words(md.read_text(encoding='utf-8'), rst)]
     return problems
 
 
@@ -288,7 +309,7 @@ def main(argv):
             else:
                 problems.append('%s: no docs/*.md page generates it: write the page in Markdown in docs/'
                                 % path.relative_to(ROOT))
-    problems += lint_rst(pages) + check_links()
+    problems += lint_rst(pages) + check_links() + lost_content(pages)
     for problem in problems:
         print(problem)
     if stale:

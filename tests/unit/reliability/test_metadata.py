@@ -44,6 +44,35 @@ def test_every_module_has_an_action_plugin_and_the_version_it_came_in():
         assert doc['version_added'] in released, (name, doc['version_added'])
 
 
+def versions_added(tree, where=''):
+    """(where, version) for every version_added in a docs tree: options, suboptions, return values, contains."""
+    found = []
+    if isinstance(tree, dict):
+        if 'version_added' in tree:
+            found.append((where, str(tree['version_added'])))
+        for key, value in tree.items():
+            found += versions_added(value, '%s.%s' % (where, key) if where else str(key))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            found += versions_added(value, '%s[%d]' % (where, index))
+    return found
+
+
+def test_every_version_added_is_a_released_version():
+    """A version_added from a typo or a future release tells users an option is newer than it is."""
+    released = set(yaml.safe_load((ROOT / 'changelogs' / 'changelog.yaml').read_text())['releases'])
+    trees = {}
+    for path in sorted((ROOT / 'plugins' / 'modules').glob('*.py')):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) in ('DOCUMENTATION', 'RETURN'):
+                trees['%s %s' % (path.stem, node.targets[0].id)] = yaml.safe_load(node.value.value)
+    for path in sorted(ROOT.glob('roles/*/meta/argument_specs.yml')):
+        trees[str(path.relative_to(ROOT))] = yaml.safe_load(path.read_text())
+    found = [(name, where, version) for name, tree in trees.items() for where, version in versions_added(tree)]
+    assert len(found) > 5
+    assert [item for item in found if item[2] not in released] == []
+
+
 def test_the_lint_skip_for_a_missing_repository_lasts_only_while_there_is_none():
     """galaxy.yml names no repository while none is public; the skip that allows it must go when one is named."""
     if not (ROOT / '.ansible-lint').is_file():
