@@ -43,6 +43,7 @@ PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
 RETRY_STATUSES = (502, 503, 504)
 WRITES = ('POST', 'PUT', 'DELETE')
 MASK = '********'
+LICENCE_CODE = 7050
 MAX_TIMEOUT = 86400
 MIN_SECRET = 4
 _CRYPTOGRAPHY = {}
@@ -93,6 +94,10 @@ def connection_from_environment(args, environ):
     return args
 
 
+class _Again(Exception):
+    """A read that failed in a way the same read may not: try it once more."""
+
+
 class ZadigAPIError(Exception):
     """Any failure to get an answer we can use from Zadig.
 
@@ -102,14 +107,20 @@ class ZadigAPIError(Exception):
     """
 
     def __init__(self, message, status=None, description=None, method=None, path=None, delivered=True,
-                 uncertain=False):
+                 uncertain=False, code=None):
         super().__init__(message)
         self.status = status
+        self.code = code
         self.description = description
         self.method = method
         self.path = path
         self.delivered = delivered
         self.uncertain = uncertain
+
+    @property
+    def licence(self):
+        """Zadig's licence check refused the request: its edition lacks a Professional or Enterprise licence."""
+        return self.status == 400 and self.code == LICENCE_CODE
 
     @property
     def maybe_applied(self):
@@ -137,7 +148,11 @@ def check_registry_id(registry_id):
     return registry_id
 
 
-def _hint(status, method, path, reason=None):
+def _hint(status, method, path, reason=None, code=None):
+    if status == 400 and code == LICENCE_CODE:
+        return ("Zadig's licence check refused it: this Zadig edition has no Professional or Enterprise licence, "
+                'which Zadig requires to change an ecr (or jfrog, acr-enterprise, tcr-enterprise) registry after '
+                'its creation')
     if status == 401:
         return ('authentication failed: check zadig_token (or ZADIG_TOKEN) is a valid Zadig API token; from '
                 "Zadig v4.3 on it must also be the user's current token (Zadig replaces it, for example when "
@@ -157,16 +172,20 @@ def _hint(status, method, path, reason=None):
 
 
 def secret_forms(secret):
-    """Every form a secret can take in a message: as is, trimmed, escaped by repr or JSON, URL-quoted."""
+    """Every form a secret can take in a message: as is, trimmed, escaped by repr or JSON (Python's and Go's),
+    URL-quoted, flattened onto one line, and each of its lines alone (a JSON key file is a multi-line secret)."""
     forms = set()
-    for value in (secret, secret.strip()):
+    values = {secret, secret.strip()}
+    if '\n' in secret or '\r' in secret:
+        values.update(line.strip() for line in secret.splitlines())
+    for value in values:
         if not value:
             continue
-        escaped = json.dumps(value)[1:-1]
-        forms.update((value, repr(value)[1:-1], escaped, quote(value, safe=''), quote_plus(value),
-                      value.encode('unicode_escape').decode('ascii'), re.sub(r'\s+', ' ', value),
-                      # Go's encoding/json also escapes &, < and > (Zadig echoes request bodies that way)
-                      escaped.replace('&', '\\u0026').replace('<', '\\u003c').replace('>', '\\u003e')))
+        for escaped in (json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]):
+            # Go's encoding/json also escapes &, < and > (Zadig echoes request bodies that way)
+            forms.update((escaped, escaped.replace('&', '\\u0026').replace('<', '\\u003c').replace('>', '\\u003e')))
+        forms.update((value, repr(value)[1:-1], quote(value, safe=''), quote_plus(value),
+                      value.encode('unicode_escape').decode('ascii'), re.sub(r'\s+', ' ', value)))
     return sorted((form for form in forms if form), key=len, reverse=True)
 
 
@@ -272,64 +291,84 @@ class ZadigClient:
     # ---- transport -------------------------------------------------------------
 
     def request(self, method, path, body=None, params=None):
-        """Send one request and return its decoded JSON; GETs retry on network errors and 502/503/504."""
+        """Send one request and return its decoded JSON.
+
+        A GET is repeated, with backoff, after a network error, a 502/503/504, or an answer cut off or garbled on
+        the way (a proxy closing early): reading twice changes nothing. A write is never repeated here.
+        """
         attempts = 1 + (self.retries if method == 'GET' else 0)
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                with warnings.catch_warnings():
-                    # Said once, in words, through the task's warnings instead (see __init__).
-                    warnings.simplefilter('ignore', requests.packages.urllib3.exceptions.InsecureRequestWarning)
-                    response = self.session.request(method, self.base_url + path, json=body, params=params,
-                                                    timeout=self.timeout, allow_redirects=False, verify=self.verify,
-                                                    proxies=self.proxies)
-            except requests.exceptions.SSLError as exc:
-                raise self._error(method, path, 'TLS verification of %s failed (%s); set ca_path to the CA bundle '
-                                  'that signed the server certificate, or validate_certs to false'
-                                  % (self.base_url, _reason(exc))) from None
-            except requests.exceptions.ConnectTimeout:
-                if last:
-                    raise self._error(method, path, 'cannot connect to Zadig at %s within %s seconds'
-                                      % (self.base_url, self.timeout), delivered=False) from None
-            except requests.exceptions.Timeout:
-                if last:
-                    raise self._error(method, path, 'no answer from %s within %s seconds (timeout)'
-                                      % (self.base_url, self.timeout)) from None
-            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-                raise self._error(method, path, 'the answer from %s was cut off or garbled on the way (%s); a proxy '
-                                  'or the network broke it' % (self.base_url, _reason(exc))) from None
-            except (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
-                    requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema) as exc:
-                raise self._error(method, path, 'the request could not be built (%s): check zadig_url and '
-                                  'zadig_token' % type(exc).__name__, delivered=False) from None
-            except requests.exceptions.RequestException as exc:
-                if _cut_off(exc):
-                    raise self._error(method, path, 'the answer from %s was cut off before its end (%s); a proxy '
-                                      'or the network broke it' % (self.base_url, _reason(exc))) from None
-                if last:
-                    raise self._error(method, path, 'cannot reach Zadig at %s: %s' % (self.base_url, _reason(exc)),
-                                      delivered=_delivered(exc)) from None
-            except (OSError, ValueError, UnicodeError) as exc:
-                raise self._error(method, path, 'could not send the request to %s (%s: %s)'
-                                  % (self.base_url, type(exc).__name__, exc), delivered=False) from None
-            else:
-                if response.status_code not in RETRY_STATUSES or last:
-                    return self._decode(method, path, response)
-            time.sleep(self.backoff * (2 ** attempt))
+                return self._attempt(method, path, body, params, last)
+            except _Again:
+                time.sleep(self.backoff * (2 ** attempt))
         raise AssertionError('unreachable')  # pragma: no cover
 
-    def _error(self, method, path, message, status=None, description=None, delivered=True, uncertain=False):
+    def _attempt(self, method, path, body, params, last):
+        """One try; raises ``_Again`` when a GET may be tried once more, else the final ``ZadigAPIError``."""
+        again = method == 'GET' and not last
+        try:
+            with warnings.catch_warnings():
+                # Said once, in words, through the task's warnings instead (see __init__).
+                warnings.simplefilter('ignore', requests.packages.urllib3.exceptions.InsecureRequestWarning)
+                response = self.session.request(method, self.base_url + path, json=body, params=params,
+                                                timeout=self.timeout, allow_redirects=False, verify=self.verify,
+                                                proxies=self.proxies)
+        except requests.exceptions.SSLError as exc:
+            raise self._error(method, path, 'TLS verification of %s failed (%s); set ca_path to the CA bundle '
+                              'that signed the server certificate, or validate_certs to false'
+                              % (self.base_url, _reason(exc))) from None
+        except requests.exceptions.ConnectTimeout:
+            if again:
+                raise _Again() from None
+            raise self._error(method, path, 'cannot connect to Zadig at %s within %s seconds'
+                              % (self.base_url, self.timeout), delivered=False) from None
+        except requests.exceptions.Timeout:
+            if again:
+                raise _Again() from None
+            raise self._error(method, path, 'no answer from %s within %s seconds (timeout)'
+                              % (self.base_url, self.timeout)) from None
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            if again:
+                raise _Again() from None
+            raise self._error(method, path, 'the answer from %s was cut off or garbled on the way (%s); a proxy '
+                              'or the network broke it' % (self.base_url, _reason(exc))) from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
+                requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema) as exc:
+            raise self._error(method, path, 'the request could not be built (%s): check zadig_url and '
+                              'zadig_token' % type(exc).__name__, delivered=False) from None
+        except requests.exceptions.RequestException as exc:
+            if again:
+                raise _Again() from None
+            if _cut_off(exc):
+                raise self._error(method, path, 'the answer from %s was cut off before its end (%s); a proxy '
+                                  'or the network broke it' % (self.base_url, _reason(exc))) from None
+            raise self._error(method, path, 'cannot reach Zadig at %s: %s' % (self.base_url, _reason(exc)),
+                              delivered=_delivered(exc)) from None
+        except (OSError, ValueError, UnicodeError) as exc:
+            raise self._error(method, path, 'could not send the request to %s (%s: %s)'
+                              % (self.base_url, type(exc).__name__, exc), delivered=False) from None
+        if response.status_code in RETRY_STATUSES and again:
+            raise _Again()
+        return self._decode(method, path, response, again)
+
+    def _error(self, method, path, message, status=None, description=None, delivered=True, uncertain=False,
+               code=None):
         message = self.redact('%s %s: %s' % (method, path, message))
         description = self.redact(description) if description else description
         return ZadigAPIError(message, status=status, description=description, method=method, path=path,
-                             delivered=delivered, uncertain=uncertain)
+                             delivered=delivered, uncertain=uncertain, code=code)
 
-    def _decode(self, method, path, response):
+    def _decode(self, method, path, response, again=False):
+        """The answer's JSON, or the error it means. ``again``: a GET that may be read once more when cut off."""
         status = response.status_code
         content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip().lower()
         try:
             text = response.text.strip()
         except (requests.exceptions.RequestException, requests.packages.urllib3.exceptions.HTTPError) as exc:
+            if again:
+                raise _Again() from None
             raise self._error(method, path, 'the answer from %s was cut off or garbled on the way (%s); a proxy '
                               'or the network broke it' % (self.base_url, _reason(exc)), status,
                               uncertain=method in WRITES) from None
@@ -341,6 +380,8 @@ class ZadigClient:
             except (ValueError, RecursionError):
                 body = None
         if 200 <= status < 300:
+            if body is None and again and text and text[0] in '[{' and text[-1] not in ']}':
+                raise _Again()  # JSON that stops short: an answer closed early, without a length to tell
             if html:
                 raise self._error(method, path, 'HTTP %d with an HTML page%s, not JSON: a proxy, a single sign-on '
                                   'or a login page answered instead of Zadig; check zadig_url'
@@ -358,8 +399,10 @@ class ZadigClient:
             raise self._error(method, path, 'HTTP %d with an HTML page%s (%s): a proxy or load balancer answered, '
                               'not Zadig; check that Zadig is running behind it and that zadig_url is right'
                               % (status, _title(text), content_type or 'no content type'), status)
-        description = None
+        description = code = None
         if isinstance(body, dict):
+            code = body.get('code') if isinstance(body.get('code'), int) and not isinstance(body.get('code'), bool) \
+                else None
             description = self._text(body.get('description')) or self._text(body.get('reason')) or None
             if not description and self._text(body.get('message')):
                 description = '%s (code %s)' % (self._text(body['message']), self._text(body.get('code')))
@@ -371,12 +414,12 @@ class ZadigClient:
         reason = _one_line(response.headers.get('x-zadig-auth-reason') or '', 80) or None
         if reason and not description:
             description = reason
-        hint = _hint(status, method, path, reason)
+        hint = _hint(status, method, path, reason, code)
         if hint:
             parts.append(hint)
         elif not description:
             parts.append('the server gave no description')
-        raise self._error(method, path, ': '.join(parts), status, description)
+        raise self._error(method, path, ': '.join(parts), status, description, code=code)
 
     def _text(self, value):
         """Words the server sent, secrets masked first (before any flattening or cut could hide one), on one line."""
@@ -425,14 +468,14 @@ class ZadigClient:
         if self._wrapped_key is None:
             pem = self._shape('GET', PUBLIC_KEY, _answers.public_key, self.request('GET', PUBLIC_KEY))
             try:
-                public = crypto['serialization'].load_pem_public_key(pem.encode())
+                public = load_public_key(pem, crypto)
                 alphabet = string.ascii_letters + string.digits
                 aes_key = ''.join(secure_choice(alphabet) for dummy in range(32)).encode()
                 wrapped = public.encrypt(aes_key, crypto['padding'].PKCS1v15())
             except Exception:  # pylint: disable=broad-exception-caught
                 # cryptography raises ValueError, TypeError, UnsupportedAlgorithm... for a key it cannot use
-                raise self._error('GET', PUBLIC_KEY, 'the answer holds no usable RSA public key (a PEM '
-                                  '"PUBLIC KEY" of RSA, at least 1024 bits, is expected)') from None
+                raise self._error('GET', PUBLIC_KEY, 'the answer holds no usable RSA public key (a PEM of an RSA '
+                                  'public key, at least 1024 bits, is expected)') from None
             self._aes_key = aes_key
             self._wrapped_key = base64.b64encode(wrapped).decode()
         docs = self.request('GET', INTERNAL, params={'encryptedKey': self._wrapped_key})
@@ -501,6 +544,27 @@ def _proxies(base_url, environ):
     return proxies
 
 
+_PEM = re.compile(r'-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----', re.S)
+
+
+def load_public_key(pem, crypto):
+    """The RSA public key of a PEM, whatever its label says.
+
+    Zadig labels its key ``RSA PUBLIC KEY`` (PKCS#1) but writes a
+    SubjectPublicKeyInfo body, the encoding labelled ``PUBLIC KEY``. cryptography
+    built on OpenSSL 1.1.1 refuses that mismatch in ``load_pem_public_key``, so the
+    body is decoded here and loaded as DER, which takes either encoding.
+    """
+    match = _PEM.search(pem)
+    if not match:
+        raise ValueError('no PEM block')
+    body = ''.join(line.strip() for line in match.group(2).splitlines() if ':' not in line)
+    key = crypto['serialization'].load_der_public_key(base64.b64decode(body, validate=True))
+    if not isinstance(key, crypto['rsa'].RSAPublicKey) or key.key_size < 1024:
+        raise ValueError('not an RSA key of 1024 bits or more')
+    return key
+
+
 def _one_line(text, limit=300):
     text = re.sub(r'\s+', ' ', re.sub(r'[\x00-\x08\x0b-\x1f\x7f]', '', str(text))).strip()
     return text if len(text) <= limit else text[:limit] + '...'
@@ -516,7 +580,7 @@ def _cryptography():
     if not _CRYPTOGRAPHY:
         try:
             from cryptography.hazmat.primitives import serialization  # pylint: disable=import-outside-toplevel
-            from cryptography.hazmat.primitives.asymmetric import padding  # pylint: disable=import-outside-toplevel
+            from cryptography.hazmat.primitives.asymmetric import padding, rsa  # pylint: disable=import-outside-toplevel
             from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # pylint: disable=import-outside-toplevel
             try:
                 from cryptography.hazmat.decrepit.ciphers.modes import CFB  # pylint: disable=import-outside-toplevel
@@ -525,8 +589,8 @@ def _cryptography():
         except ImportError:
             _CRYPTOGRAPHY['error'] = traceback.format_exc()
         else:
-            _CRYPTOGRAPHY.update(serialization=serialization, padding=padding, Cipher=Cipher, algorithms=algorithms,
-                                 CFB=CFB)
+            _CRYPTOGRAPHY.update(serialization=serialization, padding=padding, rsa=rsa, Cipher=Cipher,
+                                 algorithms=algorithms, CFB=CFB)
     if 'error' in _CRYPTOGRAPHY:
         raise ZadigAPIError(missing_required_lib('cryptography') + ' (needed to read or set stored credentials: '
                             'zadig_registry with update_secrets: compare, zadig_registry_info with details: true)')

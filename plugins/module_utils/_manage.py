@@ -121,6 +121,12 @@ def _set_projects(client, read, registry_plan, before):
         client.update_registry_full(created['registry_id'], internal_doc(created['doc'], view(created),
                                                                          registry_plan.changes))
     except ZadigAPIError as exc:
+        if exc.licence:
+            raise TaskError('created %s (%s), which now exists without projects: Zadig refused to set its projects '
+                            '(%s). Every rerun would be refused the same way: remove projects from its entry and '
+                            'set update_secrets: on_create, or install a Professional or Enterprise licence in Zadig'
+                            % (name, created['registry_id'], exc), changed=True, registry=view(created),
+                            **exc.as_result()) from None
         raise TaskError('created %s but could not set its projects: %s' % (name, exc), changed=True,
                         registry=view(created), **exc.as_result()) from None
 
@@ -145,6 +151,11 @@ def _write(client, read, registry_plan, before):
         except ZadigAPIError as exc:
             if exc.status == 500 and not exc.description:
                 exc.args = (str(exc) + _dind_suspects(before),)
+            if exc.licence:
+                raise TaskError('could not %s %s: %s. The registry exists and is unchanged; on this edition leave '
+                                'it as it was created (update_secrets: on_create, no projects, no other change in '
+                                'its entry), or install a Professional or Enterprise licence in Zadig'
+                                % (registry_plan.action, name, exc), changed=False, **exc.as_result()) from None
             if not exc.maybe_applied:
                 raise TaskError('could not %s %s: %s' % (registry_plan.action, name, exc), changed=False,
                                 **exc.as_result()) from None

@@ -27,7 +27,11 @@ _HOST = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 _NAMESPACE = re.compile(r'^[A-Za-z0-9._/-]+\Z')
 _REGION = re.compile(r'^[A-Za-z0-9_-]+\Z')
-LIMITS = {'address': 2048, 'namespace': 255, 'region': 64, 'access_key': 4096, 'secret_key': 4096, 'tls_cert': 65536}
+# Zadig stores credentials as given (a JSON key file with newlines, non-ASCII, thousands of characters): they are
+# bounded only against a wrong file pasted whole.
+LIMITS = {'address': 2048, 'namespace': 255, 'region': 64, 'access_key': 1048576, 'secret_key': 1048576,
+          'tls_cert': 1048576}
+MULTILINE = ('access_key', 'secret_key', 'tls_cert')
 
 
 class InputError(ValueError):
@@ -166,7 +170,7 @@ def _check_text(name, value):
         return
     if len(value) > LIMITS[name]:
         raise InputError('%s must be at most %d characters, got %d' % (name, LIMITS[name], len(value)))
-    if name not in ('tls_cert',) and _CONTROL.search(value):
+    if name not in MULTILINE and _CONTROL.search(value):
         raise InputError('%s must not contain control characters (newlines, tabs...)' % name)
 
 

@@ -148,6 +148,14 @@ notes:
   - With O(update_secrets=on_create), updating an V(swr) or V(ecr) registry goes through Zadig's OpenAPI, which
     makes the server re-save its stored credentials in decoded form; the module warns when it does so.
   - In check mode, the RV(registry.registry_id) of a registry that would be created is V(null).
+  - On a Zadig edition without a Professional or Enterprise licence, an V(ecr) registry can be created, but Zadig
+    refuses every later change to it (HTTP 400, code 7050), whatever the field, and refuses O(projects) on its
+    create too (the registry is then created without projects and the task fails saying so). Manage such a registry
+    with O(update_secrets=on_create), no O(projects) and no change after its creation, or install the licence.
+    Check mode cannot know the edition, so it reports such a change as it would on a licensed Zadig.
+  - Credentials are compared exactly as Zadig stores them, newlines included (a JSON key file for Google's
+    registries, with the user V(_json_key), is a multi-line O(secret_key)); no form of a secret, whole or line by
+    line, appears in any output.
 seealso:
   - module: zadig.core.zadig_registry_info
   - name: Zadig OpenAPI for image registries

@@ -36,7 +36,10 @@ ADMIN = 'admin-doc-returns-5c4b'
 USER = 'user-doc-returns-3a2f'
 AK, SK = 'AK-doc-returns-1a2b', 'SK-doc-returns-3c4d'          # what a task names
 AK_OLD, SK_OLD = 'AK-stored-returns-5e6f', 'SK-stored-returns-7a8b'  # what the server holds
-SECRETS = (TOKEN, ADMIN, USER, AK, SK, AK_OLD, SK_OLD)
+# A JSON key file, as Google's registries take for the user _json_key: Zadig stores its newlines as given.
+KEY_FILE = '{\n  "type": "service_account",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEdocreturns\\n"\n}\n'
+KEY_LINE = '"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEdocreturns\\n"'
+SECRETS = (TOKEN, ADMIN, USER, AK, SK, AK_OLD, SK_OLD, KEY_FILE, KEY_LINE)
 ID_RIVAL = '65a1b2c3d4e5f60718293afe'
 
 # ansible-core's own keys, which a RETURN block does not document.
@@ -217,7 +220,9 @@ REGISTRY_CASES = [
          equal={'status': None}),
     case('no-requests', TASK, [], no_requests=True, failed=True, absent=ZADIG_FAILURE),
     case('bad-address', dict(TASK, address='harbor.example.com'), [], failed=True, only_msg=True),
-    case('secret-with-trailing-newline', dict(TASK, secret_key=SK + '\n'), [], failed=True, only_msg=True),
+    case('update-compare-to-a-multi-line-secret', dict(TASK, secret_key=KEY_FILE), seed=harbor_with_secrets,
+         log=[KEY, FULL_LIST, FULL_PUT, FULL_LIST],
+         present={'registry', 'secrets'}, equal={'secrets': {'secret_key': 'changed'}}),
     case('unknown-option', dict(TASK, colour='blue'), [], failed=True, only_msg=True),
     case('several-match', TASK, [Call('GET', OPENAPI, answer=[HARBOR, dict(HARBOR, registry_id=ID_B)])],
          failed=True, only_msg=True),
@@ -396,8 +401,9 @@ LIST_CASES = [
     case('two-defaults', list_args([dict(TASK, is_default=True), entry('b', is_default=True)]), [], failed=True,
          only_msg=True),
     case('purge-keeping-nothing', list_args([], purge=True), [], failed=True, only_msg=True),
-    case('entry-secret-with-trailing-newline', list_args([dict(TASK, secret_key=SK + '\n')]), [], failed=True,
-         only_msg=True),
+    case('entry-multi-line-secret', list_args([dict(TASK, secret_key=KEY_FILE)]), seed=harbor_with_secrets,
+         log=[KEY, FULL_LIST, FULL_PUT, FULL_LIST], present=LIST_SUCCESS,
+         then=first_result_has('secrets', {'secret_key': 'changed'})),
     case('entry-unknown-option', list_args([dict(TASK, colour='blue')]), [], failed=True, only_msg=True),
     case('several-match', list_args([TASK]), [Call('GET', OPENAPI, answer=[HARBOR, TWIN])], failed=True,
          only_msg=True),

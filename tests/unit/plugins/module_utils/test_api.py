@@ -168,6 +168,14 @@ def test_7050_licence_error_uses_the_message_when_the_description_is_empty(monke
         'code': 7050, 'description': '', 'extra': {}, 'message': '用户许可证不可用，请检查许可证后重试', 'type': 'error'}),
         lambda c: c.update_registry(RID, {}))
     assert '用户许可证不可用' in str(error) and 'code 7050' in str(error)
+    assert 'Professional or Enterprise licence' in str(error) and error.licence and error.status == 400
+
+
+def test_a_400_with_another_code_is_not_a_licence_refusal(monkeypatch):
+    error = fails(monkeypatch, Call('PUT', OPENAPI + '/' + RID, 400, answer={
+        'code': 400, 'description': 'empty namespace', 'extra': {}, 'message': 'Bad Request', 'type': 'error'}),
+        lambda c: c.update_registry(RID, {}))
+    assert not error.licence and 'licence' not in str(error)
 
 
 def test_401_says_to_check_the_token(monkeypatch):

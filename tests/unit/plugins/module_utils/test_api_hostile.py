@@ -11,6 +11,7 @@ from urllib.parse import quote, quote_plus
 import certifi
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -85,6 +86,52 @@ def test_every_form_of_a_registered_secret_is_masked(monkeypatch):
     session.assert_done()
     for form in forms:
         assert form not in str(info.value)
+
+
+def go_json(value):
+    """A string as Go's encoding/json writes it: UTF-8 kept, and &, <, > escaped."""
+    return json.dumps(value, ensure_ascii=False)[1:-1].replace('&', '\\u0026').replace('<', '\\u003c').replace(
+        '>', '\\u003e')
+
+
+KEY_FILE = ('{\n  "type": "service_account",\n  "private_key_id": "3f2a9c0e71b4",\n  "private_key": '
+            '"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n",\n'
+            '  "client_email": "pusher@proj-\u00e9t\u00e9.iam.gserviceaccount.com"\n}\n')
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.text(alphabet=st.characters(blacklist_categories=('Cs',)), min_size=6, max_size=40).filter(
+    lambda line: line.strip() and '\n' not in line and '\r' not in line), min_size=2, max_size=5),
+    ending=st.sampled_from(['', '\n', '\r\n']))
+def test_no_form_of_a_multi_line_secret_survives_in_a_message(monkeypatch, lines, ending):
+    secret = '\n'.join(lines) + ending
+    forms = [secret, secret.strip(), json.dumps(secret)[1:-1], go_json(secret), repr(secret)[1:-1],
+             quote(secret, safe='')] + [line.strip() for line in lines if len(line.strip()) >= 4]
+    described = ' | '.join(forms + [go_json(line) for line in lines])
+    session = script(monkeypatch, [Call('PUT', INTERNAL + '/' + RID, 500, answer={
+        'code': 500, 'description': described, 'message': 'Internal Error: '})])
+    client = ZadigClient(URL, TOKEN)
+    client.add_secrets(secret)
+    with pytest.raises(ZadigAPIError) as info:
+        client.update_registry_full(RID, {})
+    session.assert_done()
+    for form in forms:
+        assert form not in str(info.value) and form not in (info.value.description or ''), form
+
+
+def test_each_line_of_a_json_key_file_is_masked_however_it_is_echoed(monkeypatch):
+    lines = [line.strip() for line in KEY_FILE.splitlines() if len(line.strip()) >= 4]
+    echoes = [KEY_FILE, json.dumps(KEY_FILE)[1:-1], go_json(KEY_FILE), json.dumps({'secret_key': KEY_FILE})]
+    echoes += lines + [json.dumps(line)[1:-1] for line in lines] + [go_json(line) for line in lines]
+    session = script(monkeypatch, [Call('POST', OPENAPI, 500, answer={'description': ' '.join(echoes)})])
+    client = ZadigClient(URL, TOKEN)
+    client.add_secrets(KEY_FILE)
+    with pytest.raises(ZadigAPIError) as info:
+        client.create_registry({})
+    session.assert_done()
+    for text in (str(info.value), info.value.description):
+        for word in ('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', '3f2a9c0e71b4', 'pusher@proj', 'service_account'):
+            assert word not in text, (word, text)
 
 
 def test_the_token_from_the_environment_with_a_newline_works_through_a_module(monkeypatch):
@@ -222,23 +269,52 @@ def test_a_deeply_nested_answer_is_a_clean_failure(monkeypatch):
     assert 'not JSON' in str(error)
 
 
-@pytest.mark.parametrize('exc', [
+CUT_OFF = [
     requests.exceptions.ChunkedEncodingError(requests.packages.urllib3.exceptions.ProtocolError(
         'Connection broken: IncompleteRead(10 bytes read, 90 more expected)')),
     requests.exceptions.ContentDecodingError('Received response with content-encoding: gzip, but failed to decode'),
-])
-def test_a_truncated_or_garbled_answer_fails_at_once(monkeypatch, exc):
-    error = failure(monkeypatch, [Call('GET', OPENAPI, exc=exc)])
-    assert 'cut off or garbled' in str(error) and 'cannot reach' not in str(error)
+    requests.exceptions.ConnectionError(requests.packages.urllib3.exceptions.ProtocolError(
+        'Connection broken: IncompleteRead(10 bytes read, 90 more expected)')),
+]
 
 
-def test_an_incomplete_read_inside_a_connection_error_fails_at_once(monkeypatch):
-    protocol = requests.packages.urllib3.exceptions.ProtocolError(
-        'Connection broken: IncompleteRead(10 bytes read, 90 more expected)')
-    session = script(monkeypatch, [Call('GET', OPENAPI, exc=requests.exceptions.ConnectionError(protocol))])
-    with pytest.raises(ZadigAPIError, match='cut off before its end'):
+@pytest.mark.parametrize('exc', CUT_OFF)
+def test_a_read_cut_off_or_garbled_on_the_way_is_read_again(monkeypatch, exc):
+    session = script(monkeypatch, [Call('GET', OPENAPI, exc=exc), Call('GET', OPENAPI, answer=[REGISTRY])])
+    assert ZadigClient(URL, TOKEN, retries=3).list_registries()[0]['registry_id'] == RID
+    session.assert_done()
+    assert [s['sleep'] for s in session.sent if 'sleep' in s] == [0.5]
+
+
+@pytest.mark.parametrize('exc', CUT_OFF)
+def test_a_read_cut_off_every_time_fails_after_the_retries_saying_so(monkeypatch, exc):
+    session = script(monkeypatch, [Call('GET', OPENAPI, exc=exc)] * 4)
+    with pytest.raises(ZadigAPIError) as info:
         ZadigClient(URL, TOKEN, retries=3).list_registries()
     session.assert_done()
+    assert 'cut off' in str(info.value) and 'cannot reach' not in str(info.value)
+
+
+def test_json_that_stops_short_is_read_again(monkeypatch):
+    whole = json.dumps([REGISTRY])
+    session = script(monkeypatch, [
+        Call('GET', OPENAPI, text=whole[:25], headers={'Content-Type': 'application/json'}),
+        Call('GET', OPENAPI, text=whole, headers={'Content-Type': 'application/json'})])
+    assert ZadigClient(URL, TOKEN, retries=3).list_registries()[0]['registry_id'] == RID
+    session.assert_done()
+
+
+@pytest.mark.parametrize('method', ['POST', 'PUT', 'DELETE'])
+@pytest.mark.parametrize('exc', CUT_OFF)
+def test_a_write_whose_answer_is_cut_off_is_never_sent_again(monkeypatch, method, exc):
+    path = {'POST': OPENAPI, 'PUT': OPENAPI + '/' + RID, 'DELETE': INTERNAL + '/' + RID}[method]
+    action = {'POST': lambda c: c.create_registry({}), 'PUT': lambda c: c.update_registry(RID, {}),
+              'DELETE': lambda c: c.delete_registry(RID)}[method]
+    session = script(monkeypatch, [Call(method, path, exc=exc)])
+    with pytest.raises(ZadigAPIError) as info:
+        action(ZadigClient(URL, TOKEN, retries=3))
+    session.assert_done()
+    assert 'cut off' in str(info.value) and info.value.maybe_applied and not info.value.safe_to_resend
 
 
 def test_an_os_error_inside_requests_is_a_clean_failure(monkeypatch):
@@ -295,6 +371,48 @@ def test_a_write_answered_200_without_success_may_have_been_saved(monkeypatch, m
 def test_a_public_key_answer_that_is_not_an_rsa_key_is_a_clean_failure(monkeypatch, answer, words):
     error = failure(monkeypatch, [Call('GET', PUBLIC_KEY, answer=answer)], lambda c: c.list_registries_full())
     assert words in str(error)
+
+
+def _rsa_pem(label, pkcs1=False, bits=2048, line=64):
+    """An RSA public key PEM with any label: Go's pem.Encode writes 64-character lines and a final newline."""
+    import base64
+    import textwrap
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=max(bits, 1024))
+    public = private.public_key() if bits >= 1024 else rsa.RSAPublicNumbers(65537, (1 << bits) - 1).public_key()
+    der = public.public_bytes(
+        serialization.Encoding.DER,
+        serialization.PublicFormat.PKCS1 if pkcs1 else serialization.PublicFormat.SubjectPublicKeyInfo)
+    body = '\n'.join(textwrap.wrap(base64.b64encode(der).decode(), line))
+    pem = '-----BEGIN %s-----\n%s\n-----END %s-----\n' % (label, body, label)
+    return pem, lambda wrapped: private.decrypt(base64.b64decode(wrapped), padding.PKCS1v15())
+
+
+@pytest.mark.parametrize('label, pkcs1, line', [
+    ('RSA PUBLIC KEY', False, 64),  # Zadig's GetRsaKey: a SubjectPublicKeyInfo body under the PKCS#1 label
+    ('PUBLIC KEY', False, 64),
+    ('RSA PUBLIC KEY', True, 64),
+    ('PUBLIC KEY', True, 76),
+])
+def test_the_public_key_is_read_whatever_its_label_says(monkeypatch, label, pkcs1, line):
+    pem, decrypt = _rsa_pem(label, pkcs1, line=line)
+    session = script(monkeypatch, [Call('GET', PUBLIC_KEY, answer={'publicKey': pem}),
+                                   Call('GET', INTERNAL, answer=[])])
+    client = ZadigClient(URL, TOKEN)
+    assert client.list_registries_full() == []
+    session.assert_done()
+    wrapped = session.sent[1]['params']['encryptedKey']
+    assert len(decrypt(wrapped)) == 32
+
+
+def test_a_public_key_under_1024_bits_is_refused(monkeypatch):
+    pem, dummy = _rsa_pem('RSA PUBLIC KEY', bits=512)
+    error = failure(monkeypatch, [Call('GET', PUBLIC_KEY, answer={'publicKey': pem})],
+                    lambda c: c.list_registries_full())
+    assert 'no usable RSA public key' in str(error)
 
 
 def test_an_ec_public_key_is_refused(monkeypatch):

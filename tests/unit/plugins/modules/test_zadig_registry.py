@@ -492,3 +492,44 @@ def test_secrets_never_appear_in_results_or_errors(monkeypatch):
         Call('POST', OPENAPI, 500, answer={'code': 500, 'description': echo, 'message': 'Internal Error: '}),
         Call('GET', OPENAPI, answer=[])])
     assert failed and 'robot-AK' not in json.dumps(result) and 'pa55-SK-secret' not in json.dumps(result)
+
+
+# ---- an edition without a Professional or Enterprise licence ------------------------------------------------------
+
+LICENCE = {'code': 7050, 'description': '', 'extra': {}, 'message': '用户许可证不可用，请检查许可证后重试', 'type': 'error'}
+ECR_TASK = {'address': 'https://123.dkr.ecr.eu-west-1.amazonaws.com', 'provider': 'ecr', 'region': 'eu-west-1'}
+
+
+def ecr(rid, **kwargs):
+    return reg(rid, address=ECR_TASK['address'], namespace='', provider='ecr', region='eu-west-1', **kwargs)
+
+
+def test_an_update_the_licence_refuses_says_what_happened_and_what_to_do(monkeypatch):
+    result, failed, dummy = run(monkeypatch, dict(ECR_TASK, is_default=True, update_secrets='on_create'), [
+        Call('GET', OPENAPI, answer=[ecr(ID_A)]),
+        Call('PUT', OPENAPI + '/' + ID_A, 400, answer=LICENCE)])
+    assert failed and result['changed'] is False and result['status'] == 400
+    msg = result['msg']
+    assert ECR_TASK['address'] in msg and ID_A in msg
+    assert 'Professional or Enterprise licence' in msg and 'exists and is unchanged' in msg
+    assert 'update_secrets: on_create' in msg and 'no projects' in msg and 'code 7050' in msg
+
+
+def test_projects_the_licence_refuses_after_a_create_name_the_registry_that_now_exists(monkeypatch):
+    created = {'id': ID_NEW, 'reg_addr': ECR_TASK['address'], 'reg_provider': 'ecr', 'reg_type': '',
+               'is_default': False, 'projects': [], 'region': 'eu-west-1', 'access_key': '',
+               'secret_key': '', 'advanced_setting': {'modified': True, 'enable_tls': False, 'tls_cert': ''}}
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    calls = [Call('GET', '/api/aslan/system/rsaKey/publicKey', answer={'publicKey': pem}),
+             Call('GET', INTERNAL, answer=[]), Call('POST', OPENAPI, answer=OK),
+             Call('GET', INTERNAL, answer=[created]),
+             Call('PUT', INTERNAL + '/' + ID_NEW, 400, answer=LICENCE)]
+    result, failed, dummy = run(monkeypatch, dict(ECR_TASK, projects=['shop'], update_secrets='on_create'), calls)
+    assert failed and result['changed'] is True and result['registry']['registry_id'] == ID_NEW
+    msg = result['msg']
+    assert 'now exists without projects' in msg and ID_NEW in msg and 'Every rerun' in msg
+    assert 'remove projects' in msg and 'update_secrets: on_create' in msg and 'licence' in msg
