@@ -17,7 +17,7 @@ Tests drive it in-process (``Simulator``) or over HTTP through the ``/_sim/``
 control routes, which need no token, are never counted and stay at the root
 whatever the prefix: ``reset``, ``registries``, ``faults``, ``envs`` (and
 ``envs/settings``), ``tokens`` (and ``tokens/rotate``, ``tokens/user``),
-``requests`` and ``version``.
+``requests``, ``license`` and ``version``.
 
 Run ``python zadig_simulator.py --help`` for the command line.
 """
@@ -44,11 +44,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 try:  # modules of the tests.simulator package, or of the script's folder
     from ._environments import Environments
     from ._faults import HTML, Fault, proxy_page
-    from ._golang import go_parse_request_uri, go_trim_space, object_id_error
+    from ._golang import (GoError, go_base64_std_decode, go_parse_request_uri, go_pem_encode, go_query_unescape,
+                          go_query_value, go_rsa_decrypt_pkcs1v15, go_trim_space, object_id_error)
 except ImportError:
     from _environments import Environments  # pylint: disable=import-error
     from _faults import HTML, Fault, proxy_page  # pylint: disable=import-error
-    from _golang import go_parse_request_uri, go_trim_space, object_id_error  # pylint: disable=import-error
+    from _golang import (GoError, go_base64_std_decode, go_parse_request_uri,  # pylint: disable=import-error
+                         go_pem_encode, go_query_unescape, go_query_value, go_rsa_decrypt_pkcs1v15,
+                         go_trim_space, object_id_error)
 
 OPENAPI = '/openapi/system/registry'
 INTERNAL = '/api/aslan/system/registry'
@@ -93,9 +96,11 @@ class Response:
 
 
 def go_json(value):
-    """Serialise like Go's encoding/json: compact, UTF-8, with <, > and & escaped."""
+    """Serialise like Go's encoding/json: compact, UTF-8, with <, > and & escaped, and U+2028 and U+2029 too
+    (json.Marshal escapes both line separators whatever the HTML setting)."""
     text = json.dumps(value, separators=(',', ':'), ensure_ascii=False)
     text = text.replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
+    text = text.replace('\u2028', '\\u2028').replace('\u2029', '\\u2029')
     return text.encode('utf-8')
 
 
@@ -210,7 +215,8 @@ class Simulator:
         self._initial_tokens = {token: ('admin', True) for token in admin_tokens}
         self._initial_tokens.update({token: ('user', False) for token in user_tokens})
         self.reset_tokens()
-        self.licensed = licensed
+        self._initial_licensed = bool(licensed)
+        self.licensed = self._initial_licensed  # a Professional/Enterprise licence in status normal
         self.lock = threading.RLock()
         self.registries = []
         self.envs_using = Environments()
@@ -233,13 +239,20 @@ class Simulator:
     # ---- helpers for tests -------------------------------------------------
 
     def reset(self):
-        """Back to the state at start: no registry, environment, fault or log; the tokens as given."""
+        """Back to the state at start: no registry, environment, fault or log; the tokens and licence as given."""
         with self.lock:
             self.registries = []
             self.envs_using = Environments()
             self.faults = []
             self.log = []
             self.reset_tokens()
+            self.licensed = self._initial_licensed
+
+    def set_licensed(self, licensed=True):
+        """Switch the licence LicenseValidate asks plutus about: with none, updates of ecr, jfrog, acr-enterprise and
+        tcr-enterprise registries get 7050 (their creation through OpenAPI is never checked)."""
+        with self.lock:
+            self.licensed = bool(licensed)
 
     def at_least(self, version):
         """True when this server is ``version`` or newer (main being the newest)."""
@@ -384,7 +397,7 @@ class Simulator:
             response = user
         else:
             with self.lock:
-                response = self.route(method, path, query, user, body)
+                response = self.route(method, path, query, user, body, target.partition('?')[2])
         if response.status == 200 and method in ('POST', 'PUT', 'DELETE'):
             fault = self.take_fault(method, path, ('commit_then_500', 'commit_then_drop'), after=True)
             if fault:
@@ -459,7 +472,7 @@ class Simulator:
             return None
         return next((user for user in self.tokens.values() if user[0] == name), (name, False))
 
-    def route(self, method, path, query, user, body):
+    def route(self, method, path, query, user, body, raw_query=''):
         name, is_admin = user
         if path == OPENAPI + '/':
             if method == 'GET':
@@ -496,7 +509,7 @@ class Simulator:
         if match and method == 'PUT':
             return self.internal_update(name, is_admin, match.group(1), body)
         if path == INTERNAL + '/namespaces' and method == 'GET':
-            return self.internal_list(is_admin, query.get('encryptedKey', [''])[0])
+            return self.internal_list(is_admin, go_query_value(raw_query, 'encryptedKey'))
         if path == PUBLIC_KEY and method == 'GET':
             return self.public_key()
         return text(404, 'Invalid path: %s' % path)
@@ -515,18 +528,48 @@ class Simulator:
     def first_default(self):
         return next((d for d in self.registries if d['is_default']), None)
 
-    def update_default(self, origin, wanted):
-        """UpdateRegistryNamespace's default rules (§5); returns the flag the registry is saved with.
+    def update_service(self, name, registry_id, new):
+        """service.UpdateRegistryNamespace, behind both PUTs: the default rules, then the update by id.
 
-        v4.1 unsets the previous default (even the registry itself) before saving;
-        main unsets it only for another registry, and never lets the default go.
+        v4.1 unsets the current default (even the registry itself) when ``is_default`` is sent true, and only
+        then loads the registry by id. main loads it first; when it is the default, ``originReg.IsDefault`` forces
+        ``is_default`` true, and the current default is unset whenever its id differs from the path's
+        (``defaultReg.ID.Hex() != id``: a malformed id, which loaded the first registry, always differs). The
+        update itself (``RegistryNamespaceColl.Update``) then fails on an id ObjectIDFromHex refuses, after the
+        default may already be gone. ``new`` is the document to save; its namespace and region are dropped from
+        the ``$set`` when empty (bson omitempty), keeping the stored ones.
         """
+        def find_origin():
+            origin = self.find(registry_id)
+            if origin is None:
+                return None, internal_error('failed to find registry, id: %s, err: %s' % (registry_id, NO_DOCUMENTS))
+            return origin, None
+
         current = self.first_default()
-        if wanted:
-            if current and (self.mode == 'v4.1' or current is not origin):
+        if self.mode == 'main':
+            origin, failure = find_origin()
+            if failure:
+                return failure
+            if origin['is_default']:
+                new['is_default'] = True
+            if new['is_default'] and current and current['id'] != registry_id:
                 current['is_default'] = False
-            return True
-        return self.mode == 'main' and origin['is_default']
+        else:
+            if new['is_default'] and current:
+                current['is_default'] = False
+            origin, failure = find_origin()
+            if failure:
+                return failure
+        if object_id_error(registry_id):
+            return internal_error('RegistryNamespace.Update error: ' + object_id_error(registry_id))
+        new['namespace'] = go_trim_space(new['namespace']) or origin['namespace']
+        new['region'] = new['region'] or origin['region']
+        new['id'] = origin['id']
+        new['update_time'] = int(time.time())
+        new['update_by'] = name
+        origin.clear()
+        origin.update(new)
+        return self.dind_sync() or success()
 
     def dind_sync(self):
         """SyncDinDForRegistries: PrepareDinD panics on an address with no ``//`` (§9)."""
@@ -591,79 +634,84 @@ class Simulator:
         decode_credentials(new)
         new['reg_addr'] = req['address']
         new['reg_provider'] = req['provider']
-        new['namespace'] = req['namespace']
+        new['namespace'] = req['namespace']  # validated untrimmed; the service trims it
         new['is_default'] = req['is_default']
-        if req['region']:
-            new['region'] = req['region']
+        new['region'] = req['region']
         invalid = validate_registry(new['reg_addr'], new['reg_provider'], new['namespace'])
         if invalid:
             return invalid
-        if new['reg_provider'] in LICENSED_PROVIDERS and not self.licensed:
+        return self.license_validate(new['reg_provider']) or self.update_service(name, registry_id, new)
+
+    def license_validate(self, provider):
+        """RegistryNamespace.LicenseValidate, run by both PUTs on the provider being saved: 7050 without a licence."""
+        if provider in LICENSED_PROVIDERS and not self.licensed:
             return http_error(7050, LICENSE_MESSAGE)
-        # Validated untrimmed, trimmed by the service, then dropped from the $set when empty (omitempty, §3.2).
-        new['namespace'] = go_trim_space(new['namespace']) or origin['namespace']
-        new['is_default'] = self.update_default(origin, new['is_default'])
-        if object_id_error(registry_id):
-            return internal_error('RegistryNamespace.Update error: ' + object_id_error(registry_id))
-        new['update_time'] = int(time.time())
-        new['update_by'] = name
-        origin.clear()
-        origin.update(new)
-        return self.dind_sync() or success()
+        return None
 
     # ---- internal handlers -----------------------------------------------------
 
     def internal_specific(self, is_admin, registry_id):
+        """GetRegistryNamespace: the handler's Registry type, which copies advanced_setting only when the stored
+        one is not nil, so a wiped one (an internal PUT without it) reads back null."""
         if not is_admin:
             return empty(403)
         doc = self.find(registry_id)
         if doc is None:
             return internal_error(NO_DOCUMENTS)
-        settings = doc['advanced_setting'] or {'modified': False, 'enable_tls': False, 'tls_cert': ''}
+        settings = doc['advanced_setting']
         return Response(200, {
             'id': doc['id'], 'reg_addr': doc['reg_addr'], 'is_default': doc['is_default'],
             'namespace': doc['namespace'], 'access_key': '', 'secret_key': '',
-            'advanced_setting': {'modified': settings['modified'], 'enable_tls': settings['enable_tls'],
-                                 'tls_cert': settings['tls_cert']},
+            'advanced_setting': None if settings is None else {
+                'modified': settings['modified'], 'enable_tls': settings['enable_tls'],
+                'tls_cert': settings['tls_cert']},
         }, 'application/json; charset=utf-8')
 
     def public_key(self):
+        """GetRSAPublicKey: the PEM GetRsaKey wrote, a SubjectPublicKeyInfo (x509.MarshalPKIXPublicKey) under the
+        PKCS#1 label ``RSA PUBLIC KEY``; built by hand, as no cryptography release writes that mismatch."""
         from cryptography.hazmat.primitives import serialization  # pylint: disable=import-outside-toplevel
-        pem = self.rsa_key.public_key().public_bytes(serialization.Encoding.PEM,
+        der = self.rsa_key.public_key().public_bytes(serialization.Encoding.DER,
                                                      serialization.PublicFormat.SubjectPublicKeyInfo)
-        return Response(200, {'publicKey': pem.decode()}, 'application/json; charset=utf-8')
+        return Response(200, {'publicKey': go_pem_encode('RSA PUBLIC KEY', der)}, JSON)
 
     def internal_list(self, is_admin, encrypted_key):
-        """ListRegistryNamespaces (§13): the full model, secret_key AES-CFB encrypted with the caller's key."""
+        """ListRegistryNamespaces: the full model, secret_key AES-CFB encrypted with the caller's key.
+
+        commonservice.ListRegistryNamespaces lists first, then unwraps the key (its errors whatever the list
+        holds), then encrypts each secret_key: a key of the wrong size fails only there, so not with no registry.
+        Both kinds of failure come back wrapped in the service's own words, as a plain Go error (500).
+        """
         if not is_admin:
             return empty(403)
         if not encrypted_key:
             return invalid_param()
         try:
             aes_key = self.unwrap_key(encrypted_key)
-        except ValueError as exc:
-            return internal_error(str(exc))
+        except GoError as exc:
+            return internal_error('RegistryNamespace.List GetAesKeyFromEncryptedKey error: %s' % exc)
         answer = []
         for doc in self.registries:
-            item = copy.deepcopy(doc)
-            item['secret_key'] = aes_cfb_encrypt(aes_key, doc['secret_key']) if doc['secret_key'] else ''
-            answer.append(item)
-        return Response(200, answer, 'application/json; charset=utf-8')
+            if len(aes_key) not in (16, 24, 32):  # crypto.NewAes: aes.NewCipher's KeySizeError
+                return internal_error('RegistryNamespace.List AesEncryptByKey error: crypto/aes: invalid key size %d'
+                                      % len(aes_key))
+            answer.append(internal_view(doc, aes_cfb_encrypt(aes_key, doc['secret_key'])))
+        return Response(200, answer, JSON)
 
     def unwrap_key(self, encrypted_key):
-        """GetAesKeyFromEncryptedKey: spaces back to '+', base64, RSA PKCS#1 v1.5; 16, 24 or 32 bytes."""
-        from cryptography.hazmat.primitives.asymmetric import padding  # pylint: disable=import-outside-toplevel
-        try:
-            raw = base64.b64decode(encrypted_key.replace(' ', '+'), validate=True)
-            key = self.rsa_key.decrypt(raw, padding.PKCS1v15())
-        except Exception as exc:  # pylint: disable=broad-except
-            raise ValueError('crypto/rsa: decryption error') from exc
-        if len(key) not in (16, 24, 32):
-            raise ValueError('crypto/aes: invalid key size %d' % len(key))
-        return key
+        """GetAesKeyFromEncryptedKey on the value gin already unescaped once (bytes): url.QueryUnescape again,
+        spaces back to '+', base64.StdEncoding, then RSA PKCS#1 v1.5 with the private key; raises GoError."""
+        raw = go_base64_std_decode(go_query_unescape(encrypted_key).replace(b' ', b'+'))
+        numbers = self.rsa_key.private_numbers()
+        return go_rsa_decrypt_pkcs1v15(numbers.public_numbers.n, numbers.d, raw)
 
     def internal_update(self, name, is_admin, registry_id, body):
-        """UpdateRegistryNamespace: the body replaces the whole document; omitted keys are wiped (§1.3, §13)."""
+        """UpdateRegistryNamespace (internal): the body replaces the whole document; omitted keys are wiped.
+
+        The handler binds and validates the body and runs LicenseValidate on its provider before the service
+        ever looks at the id, so a bad body answers 400 and an unlicensed provider 7050 whatever the id; only
+        then do the default rules and the update by id run (``update_service``).
+        """
         if not is_admin:
             return empty(403)
         try:
@@ -674,30 +722,24 @@ class Simulator:
             return empty(400)
         if not isinstance(req['advanced_setting'], (dict, type(None))):
             return empty(400)
-        if object_id_error(registry_id):
-            return internal_error(object_id_error(registry_id))
-        origin = self.find(registry_id)
-        if origin is None:
-            return internal_error(NO_DOCUMENTS)
         invalid = validate_registry(req['reg_addr'], req['reg_provider'], req['namespace'])
         if invalid:
             return invalid
-        namespace = go_trim_space(req['namespace'])  # as on the OpenAPI PUT: "" after the trim keeps the stored one
-        is_default = self.update_default(origin, req['is_default'])
+        refused = self.license_validate(req['reg_provider'])
+        if refused:
+            return refused
         settings = req['advanced_setting']
         new = {
-            'id': origin['id'], 'reg_addr': req['reg_addr'], 'reg_type': req['reg_type'],
-            'reg_provider': req['reg_provider'], 'is_default': is_default, 'projects': req['projects'],
-            'namespace': namespace or origin['namespace'], 'access_key': req['access_key'],
-            'secret_key': req['secret_key'], 'region': req['region'] or origin['region'],
-            'update_time': int(time.time()), 'update_by': name,
+            'id': '', 'reg_addr': req['reg_addr'], 'reg_type': req['reg_type'],
+            'reg_provider': req['reg_provider'], 'is_default': req['is_default'], 'projects': req['projects'],
+            'namespace': req['namespace'], 'access_key': req['access_key'],
+            'secret_key': req['secret_key'], 'region': req['region'],
+            'update_time': 0, 'update_by': '',
             'advanced_setting': None if settings is None else {
                 'modified': bool(settings.get('modified')), 'enable_tls': bool(settings.get('enable_tls')),
                 'tls_cert': settings.get('tls_cert') or ''},
         }
-        origin.clear()
-        origin.update(new)
-        return self.dind_sync() or success()
+        return self.update_service(name, registry_id, new)
 
     def internal_references(self, is_admin, registry_id):
         """GetRegistryReferences (v4.2+, §14.2): the id is not validated; absent or malformed gives []."""
@@ -729,6 +771,26 @@ INTERNAL_FIELDS = {
 }
 
 
+def internal_view(doc, secret_key):
+    """A commonmodels.RegistryNamespace as the handler's responseHelper and encoding/json write it: keys in the
+    struct's order, a null ``projects`` made ``[]``, an empty ``namespace`` or ``region`` left out (omitempty)."""
+    item = {'id': doc['id'], 'reg_addr': doc['reg_addr'], 'reg_type': doc['reg_type'],
+            'reg_provider': doc['reg_provider'], 'is_default': doc['is_default'],
+            'projects': [] if doc['projects'] is None else list(doc['projects'])}
+    if doc['namespace']:
+        item['namespace'] = doc['namespace']
+    item['access_key'] = doc['access_key']
+    item['secret_key'] = secret_key
+    if doc['region']:
+        item['region'] = doc['region']
+    item['update_time'] = doc['update_time']
+    item['update_by'] = doc['update_by']
+    settings = doc['advanced_setting']
+    item['advanced_setting'] = None if settings is None else {
+        'modified': settings['modified'], 'enable_tls': settings['enable_tls'], 'tls_cert': settings['tls_cert']}
+    return item
+
+
 def cfb_mode():
     """AES-CFB, from where this version of cryptography keeps it."""
     try:
@@ -739,7 +801,7 @@ def cfb_mode():
 
 
 def aes_cfb_encrypt(key, plaintext):
-    """crypto.Aes.Encrypt: a random 16-byte IV, AES-CFB, hex of IV plus ciphertext."""
+    """crypto.Aes.Encrypt: a random 16-byte IV, AES-CFB, hex of IV plus ciphertext (so "" gives the IV alone)."""
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # pylint: disable=import-outside-toplevel
     iv = os.urandom(16)
     encryptor = Cipher(algorithms.AES(key), cfb_mode()(iv)).encryptor()
@@ -877,6 +939,13 @@ def control(sim, method, target, body):
             sim.envs_using.random_order = bool(data.get('random_order', sim.envs_using.random_order))
             sim.envs_using.list_error = data.get('list_error', sim.envs_using.list_error)
         return ok
+    if path == '/_sim/license' and method == 'GET':
+        return Response(200, {'licensed': sim.licensed}, 'application/json')
+    if path == '/_sim/license' and method == 'POST':
+        if not isinstance(data.get('licensed'), bool):
+            return text(400, 'bad licence request: give {"licensed": true} or {"licensed": false}')
+        sim.set_licensed(data['licensed'])
+        return ok
     if path == '/_sim/version' and method == 'GET':
         return Response(200, {'version': sim.version, 'mode': sim.mode, 'prefix': sim.prefix,
                               'versions': list(VERSIONS)}, 'application/json')
@@ -964,7 +1033,10 @@ def main(argv=None):
                              'token rotation and MFA at the gateway, main its default rules')
     parser.add_argument('--admin-token', action='append', help='token of a system admin (repeatable)')
     parser.add_argument('--user-token', action='append', help='token of a non-admin user (repeatable)')
-    parser.add_argument('--licensed', action='store_true', help='act as a Professional/Enterprise edition')
+    parser.add_argument('--licensed', action='store_true',
+                        help='act as a Professional/Enterprise edition (default: none, so updates of ecr, jfrog, '
+                             'acr-enterprise and tcr-enterprise registries get 7050); POST /_sim/license '
+                             '{"licensed": true|false} switches it at run time')
     parser.add_argument('--prefix', default='',
                         help="serve every route under this path, as behind a reverse proxy (e.g. /zadig); other "
                              "paths get the proxy's 404 page")
