@@ -484,8 +484,8 @@ def test_command_line_sets_the_licence(tmp_path, args, licensed):
     process = subprocess.Popen([sys.executable, script, '--port-file', str(port_file)] + args,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for dummy in range(200):
-            if port_file.exists():
+        for dummy in range(600):  # the file is created, then written: wait for the port itself
+            if port_file.exists() and port_file.read_text().strip():
                 break
             time.sleep(0.05)
         url = 'http://127.0.0.1:%s' % port_file.read_text()
