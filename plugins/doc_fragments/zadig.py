@@ -49,9 +49,17 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request, more than 0 and at most 86400.
-      - Reads are retried up to three times, with back-off, on connection errors and HTTP 502, 503 and 504.
-        Writes are never retried blindly.
+      - Seconds each HTTP request may take as a whole, more than 0 and at most 86400. Connecting and the first
+        byte of the answer have C(timeout) seconds each, and the whole answer must have arrived C(timeout) seconds
+        after the request was sent, so an answer trickling in through a slow link or a buffering proxy cannot hold a
+        task; a request ends within about twice C(timeout).
+      - Reads are retried up to three times, with back-off (0.5, 1 and 2 seconds), on connection errors, answers cut
+        off, garbled or late on the way, and HTTP 429, 502, 503 and 504; when Zadig or a gateway sends
+        C(Retry-After), a read waits that long instead, if it is at most C(timeout) seconds, and fails at once saying
+        so otherwise. Writes are never retried blindly; a write whose answer is late or lost is read back.
+      - Proxies come from E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) in the task's environment; a
+        malformed proxy, or one that refuses authentication, fails naming the variable it came from, never its
+        password.
       - If not set, the value of the E(ZADIG_TIMEOUT) environment variable is used.
     type: int
     default: 30

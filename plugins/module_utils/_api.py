@@ -11,11 +11,16 @@ module may change in any release.
 from __future__ import annotations
 
 import base64
+import datetime
+import email.utils
+import importlib.util
 import json
 import os
 import re
+import socket
 import ssl
 import string
+import threading
 import time
 import traceback
 import warnings
@@ -40,7 +45,7 @@ from ansible_collections.zadig.core.plugins.module_utils._answers import REGISTR
 OPENAPI = '/openapi/system/registry'
 INTERNAL = '/api/aslan/system/registry/namespaces'
 PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
-RETRY_STATUSES = (502, 503, 504)
+RETRY_STATUSES = (429, 502, 503, 504)
 WRITES = ('POST', 'PUT', 'DELETE')
 MASK = '********'
 LICENCE_CODE = 7050
@@ -49,6 +54,7 @@ MIN_SECRET = 4
 _CRYPTOGRAPHY = {}
 _BASE_URL = re.compile(r'^https?://[^/\s?#@]+(/[^\s?#]*)?\Z', re.I)
 _TOKEN = re.compile(r'^[\x21-\x7e]+\Z')
+_CONTROL_OR_SPACE = re.compile(r'[\x00-\x20\x7f]')
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.I | re.S)
 
 ENVIRONMENT = dict(zadig_url='ZADIG_URL', zadig_token='ZADIG_TOKEN', validate_certs='ZADIG_VALIDATE_CERTS',
@@ -95,7 +101,16 @@ def connection_from_environment(args, environ):
 
 
 class _Again(Exception):
-    """A read that failed in a way the same read may not: try it once more."""
+    """A read that failed in a way the same read may not: try it once more, after ``wait`` seconds when the server
+    said how long (``Retry-After``), else after the back-off."""
+
+    def __init__(self, wait=None):
+        super().__init__(wait)
+        self.wait = wait
+
+
+class _Late(Exception):
+    """The answer did not arrive in full within the request's deadline."""
 
 
 class ZadigAPIError(Exception):
@@ -176,8 +191,9 @@ def secret_forms(secret):
     URL-quoted, flattened onto one line, and each of its lines alone (a JSON key file is a multi-line secret)."""
     forms = set()
     values = {secret, secret.strip()}
-    if '\n' in secret or '\r' in secret:
-        values.update(line.strip() for line in secret.splitlines())
+    lines = secret.splitlines()  # every line boundary: \n, \r, \v, \f, \x1c-\x1e, \x85, U+2028, U+2029
+    if len(lines) > 1:
+        values.update(line.strip() for line in lines)
     for value in values:
         if not value:
             continue
@@ -267,7 +283,9 @@ class ZadigClient:
         # the host can never replace the bearer token (requests applies netrc only when it trusts the environment).
         self.session.trust_env = False
         self.session.headers.update({'Authorization': 'Bearer %s' % token, 'Accept': 'application/json'})
-        self.proxies = _proxies(self.base_url, environ)
+        self.proxies, self.proxy = _proxies(self.base_url, environ)
+        if self.proxy is not None:
+            self.add_secrets(self.proxy.password)
         if ca_path and validate_certs:
             self.verify = ca_path
         elif validate_certs:
@@ -293,32 +311,46 @@ class ZadigClient:
     def request(self, method, path, body=None, params=None):
         """Send one request and return its decoded JSON.
 
-        A GET is repeated, with backoff, after a network error, a 502/503/504, or an answer cut off or garbled on
-        the way (a proxy closing early): reading twice changes nothing. A write is never repeated here.
+        A GET is repeated, with backoff, after a network error, a 429/502/503/504 (waiting what ``Retry-After``
+        asks, when that fits in ``timeout``), or an answer cut off, garbled or late on the way: reading twice
+        changes nothing. A write is never repeated here. Home-made rather than urllib3's ``Retry``: that one
+        cannot repeat a read whose body broke after the headers, nor keep ``Retry-After`` within the task's time.
         """
         attempts = 1 + (self.retries if method == 'GET' else 0)
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
                 return self._attempt(method, path, body, params, last)
-            except _Again:
-                time.sleep(self.backoff * (2 ** attempt))
+            except _Again as again:
+                time.sleep(again.wait if again.wait is not None else self.backoff * (2 ** attempt))
         raise AssertionError('unreachable')  # pragma: no cover
 
     def _attempt(self, method, path, body, params, last):
-        """One try; raises ``_Again`` when a GET may be tried once more, else the final ``ZadigAPIError``."""
+        """One try, within ``timeout`` seconds as a whole (connecting, the headers and every byte of the body).
+
+        Raises ``_Again`` when a GET may be tried once more, else the final ``ZadigAPIError``.
+        """
         again = method == 'GET' and not last
+        deadline = time.monotonic() + self.timeout
         try:
             with warnings.catch_warnings():
                 # Said once, in words, through the task's warnings instead (see __init__).
                 warnings.simplefilter('ignore', requests.packages.urllib3.exceptions.InsecureRequestWarning)
                 response = self.session.request(method, self.base_url + path, json=body, params=params,
                                                 timeout=self.timeout, allow_redirects=False, verify=self.verify,
-                                                proxies=self.proxies)
+                                                proxies=self.proxies, stream=True)
+                content = _read_body(response, deadline)
+        except _Late:
+            if again:
+                raise _Again() from None
+            raise self._error(method, path, 'the answer from %s did not arrive in full within %s seconds (timeout; '
+                              'a slow link or a buffering proxy)' % (self.base_url, self.timeout)) from None
         except requests.exceptions.SSLError as exc:
             raise self._error(method, path, 'TLS verification of %s failed (%s); set ca_path to the CA bundle '
                               'that signed the server certificate, or validate_certs to false'
                               % (self.base_url, _reason(exc))) from None
+        except requests.exceptions.ProxyError as exc:
+            raise self._proxy_error(method, path, exc, again) from None
         except requests.exceptions.ConnectTimeout:
             if again:
                 raise _Again() from None
@@ -336,6 +368,10 @@ class ZadigClient:
                               'or the network broke it' % (self.base_url, _reason(exc))) from None
         except (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
                 requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema) as exc:
+            if self.proxy:
+                raise self._error(method, path, 'the request could not be built (%s): check the proxy %s from %s, '
+                                  'and zadig_url' % (type(exc).__name__, self.proxy.shown, self.proxy.variable),
+                                  delivered=False) from None
             raise self._error(method, path, 'the request could not be built (%s): check zadig_url and '
                               'zadig_token' % type(exc).__name__, delivered=False) from None
         except requests.exceptions.RequestException as exc:
@@ -350,8 +386,25 @@ class ZadigClient:
             raise self._error(method, path, 'could not send the request to %s (%s: %s)'
                               % (self.base_url, type(exc).__name__, exc), delivered=False) from None
         if response.status_code in RETRY_STATUSES and again:
-            raise _Again()
-        return self._decode(method, path, response, again)
+            wait = _retry_after(response.headers.get('Retry-After'))
+            if wait is None or wait <= self.timeout:
+                raise _Again(wait)
+        return self._decode(method, path, response, content, again)
+
+    def _proxy_error(self, method, path, exc, again):
+        """A proxy's refusal in words, naming the proxy and the variable it came from (never its password)."""
+        proxy = self.proxy or _Proxy('the proxy', 'the environment')
+        reason = _reason(exc)
+        if re.search(r'\b407\b', ' '.join(_texts(exc))):
+            return self._error(method, path, 'the proxy %s (from %s) refused authentication (HTTP 407 Proxy '
+                               'Authentication Required): check the user name and password in %s'
+                               % (proxy.shown, proxy.variable, proxy.variable), 407, delivered=False)
+        if again:
+            return _Again()
+        return self._error(method, path, 'cannot reach Zadig through the proxy %s (from %s): %s; check that the '
+                           'proxy runs and is reachable, or set no_proxy for %s'
+                           % (proxy.shown, proxy.variable, reason, urlsplit(self.base_url).hostname),
+                           delivered=False)
 
     def _error(self, method, path, message, status=None, description=None, delivered=True, uncertain=False,
                code=None):
@@ -360,28 +413,21 @@ class ZadigClient:
         return ZadigAPIError(message, status=status, description=description, method=method, path=path,
                              delivered=delivered, uncertain=uncertain, code=code)
 
-    def _decode(self, method, path, response, again=False):
+    def _decode(self, method, path, response, content, again=False):
         """The answer's JSON, or the error it means. ``again``: a GET that may be read once more when cut off."""
         status = response.status_code
         content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip().lower()
-        try:
-            text = response.text.strip()
-        except (requests.exceptions.RequestException, requests.packages.urllib3.exceptions.HTTPError) as exc:
-            if again:
-                raise _Again() from None
-            raise self._error(method, path, 'the answer from %s was cut off or garbled on the way (%s); a proxy '
-                              'or the network broke it' % (self.base_url, _reason(exc)), status,
-                              uncertain=method in WRITES) from None
+        text = content.decode(response.encoding or 'utf-8', errors='replace').strip()
         html = content_type in ('text/html', 'application/xhtml+xml') or text[:1] == '<'
         body = None
         if text and not html:
             try:
-                body = response.json()
+                body = json.loads(text)
             except (ValueError, RecursionError):
                 body = None
         if 200 <= status < 300:
-            if body is None and again and text and text[0] in '[{' and text[-1] not in ']}':
-                raise _Again()  # JSON that stops short: an answer closed early, without a length to tell
+            if body is None and again and (not text or text[0] in '[{'):
+                raise _Again()  # no body, or JSON that stops short: an answer closed early, without a length to tell
             if html:
                 raise self._error(method, path, 'HTTP %d with an HTML page%s, not JSON: a proxy, a single sign-on '
                                   'or a login page answered instead of Zadig; check zadig_url'
@@ -415,6 +461,14 @@ class ZadigClient:
         if reason and not description:
             description = reason
         hint = _hint(status, method, path, reason, code)
+        if status == 407:
+            proxy = self.proxy or _Proxy('a proxy', 'the environment')
+            hint = ('the proxy %s (from %s) refused authentication: check the user name and password in %s'
+                    % (proxy.shown, proxy.variable, proxy.variable))
+        wait = _retry_after(response.headers.get('Retry-After')) if status in RETRY_STATUSES else None
+        if wait is not None and wait > self.timeout:
+            hint = ('%s asked to be asked again in %d seconds, longer than timeout (%s seconds): rerun later, or '
+                    'raise timeout' % ('a gateway' if status == 429 else 'Zadig', wait, self.timeout))
         if hint:
             parts.append(hint)
         elif not description:
@@ -528,20 +582,123 @@ def _environ(environ, *names):
     return next((environ[name] for name in names if (environ.get(name) or '').strip()), None)
 
 
+class _Proxy:
+    """The proxy requests will use for Zadig: ``shown`` without any password, and the variable it came from."""
+
+    def __init__(self, shown, variable, password=None):
+        self.shown = shown
+        self.variable = variable
+        self.password = password
+
+
+PROXY_SCHEMES = ('http', 'https', 'socks4', 'socks4a', 'socks5', 'socks5h')
+
+
 def _proxies(base_url, environ):
-    """The proxies the task's environment names for ``base_url``, as requests would pick them from os.environ."""
-    proxies = {}
+    """The proxies the task's environment names for ``base_url``, as requests would pick them from os.environ, and
+    the one it will use (a ``_Proxy``, or None). A malformed proxy fails here, before any request, naming it."""
+    proxies, names = {}, {}
     for name, value in environ.items():
         lowered = name.lower()
         if lowered.endswith('_proxy') and lowered != 'no_proxy' and value and (
                 name == lowered or lowered[:-6] not in proxies):
             proxies[lowered[:-6]] = value
+            names[lowered[:-6]] = name
     if not proxies:
-        return {}
+        return {}, None
     no_proxy = _environ(environ, 'no_proxy', 'NO_PROXY') or ''
     if requests.utils.should_bypass_proxies(base_url, no_proxy=no_proxy):
-        return {}
-    return proxies
+        return {}, None
+    scheme = urlsplit(base_url).scheme.lower()
+    key = scheme if scheme in proxies else 'all' if 'all' in proxies else None
+    if key is None:
+        return proxies, None
+    return proxies, _check_proxy(proxies[key].strip(), names[key])
+
+
+def _check_proxy(value, variable):
+    """The proxy of ``variable``, checked as requests and urllib3 will read it (no scheme means http://)."""
+    text = value if '://' in value else 'http://' + value
+    parts = urlsplit(text)
+    host = parts.hostname or ''
+    shown = '%s://%s%s' % (parts.scheme, '***@' if '@' in parts.netloc else '', parts.netloc.rpartition('@')[2])
+    proxy = _Proxy(shown, variable, parts.password)
+    problem = None
+    try:
+        port = parts.port
+    except ValueError:
+        problem = 'its port must be a number from 1 to 65535'
+    else:
+        if port is not None and not 0 < port <= 65535:
+            problem = 'its port must be a number from 1 to 65535'
+    if parts.scheme.lower() not in PROXY_SCHEMES:
+        problem = 'its scheme must be one of %s' % ', '.join(PROXY_SCHEMES)
+    elif parts.scheme.lower().startswith('socks') and importlib.util.find_spec('socks') is None:
+        problem = 'a SOCKS proxy needs the PySocks library (pip install requests[socks]) in the Python that runs ' \
+                  'the task'
+    elif not host.strip('.'):
+        problem = 'it has no host'
+    elif _CONTROL_OR_SPACE.search(text):
+        problem = 'it holds spaces or control characters'
+    if problem:
+        raise ZadigAPIError('the proxy %s in %s cannot be used to reach Zadig: %s. Fix %s, or name Zadig\'s host in '
+                            'NO_PROXY to reach it directly' % (_one_line(shown, 120), variable, problem, variable))
+    return proxy
+
+
+def _retry_after(value):
+    """The seconds a ``Retry-After`` header asks to wait (a number, or an HTTP date), None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return max(0, int((when - datetime.datetime.now(datetime.timezone.utc)).total_seconds() + 0.999))
+
+
+def _read_body(response, deadline):
+    """Every byte of the answer, or ``_Late`` once ``deadline`` passes.
+
+    requests' timeout bounds each read of the socket, not the answer: one
+    trickling in could hold a task for ever. A timer shuts the connection's
+    socket down at the deadline, which ends a read blocked on it whatever the
+    library versions; the answer is then late, however the read failed.
+    """
+    sock = getattr(getattr(response.raw, 'connection', None), 'sock', None)
+    fired = threading.Event()
+
+    def cut():
+        fired.set()
+        try:
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except (OSError, TypeError):
+            pass
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), cut) if sock is not None else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        content = b''.join(response.iter_content(65536))
+    except Exception:
+        if fired.is_set():
+            raise _Late() from None
+        raise
+    finally:
+        if timer is not None:
+            timer.cancel()
+        response.close()
+    if fired.is_set():
+        raise _Late()
+    return content
 
 
 _PEM = re.compile(r'-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----', re.S)
@@ -605,6 +762,20 @@ def _causes(exc):
         if not hasattr(inner, 'reason'):
             return
         exc = inner.reason
+
+
+def _texts(exc, depth=0):
+    """Every message nested in an exception (urllib3 puts the proxy's answer in a second argument)."""
+    if depth > 8:
+        return
+    for arg in getattr(exc, 'args', ()) or ():
+        if isinstance(arg, BaseException):
+            yield from _texts(arg, depth + 1)
+        else:
+            yield str(arg)
+    reason = getattr(exc, 'reason', None)
+    if isinstance(reason, BaseException):
+        yield from _texts(reason, depth + 1)
 
 
 def _cut_off(exc):

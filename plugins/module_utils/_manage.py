@@ -67,22 +67,36 @@ class Reader:
                             **exc.as_result()) from None
 
 
-def _locate(registry_plan, before, now):
-    """Where the plan's registry is in a fresh list: for a create, the one match that was not there before.
+def _new_matches(registry_plan, before, now):
+    known = {r.get('registry_id') for r in before}
+    return [r for r in find_matches(now, registry_plan.desired) if r.get('registry_id') not in known]
 
-    Two new matches mean another job created the same registry at the same
-    moment (Zadig has no lock and no uniqueness); which one is ours cannot be
-    told, so the task fails naming both rather than claim another job's.
+
+def _refuse_rival_creates(plans, before, now):
+    """Fail naming every registry that appeared twice or more while the task created it.
+
+    Another job (or a person) created the same registry at the same moment:
+    Zadig has no lock and no uniqueness, and which one is ours cannot be told,
+    so the task names them all rather than claim another job's or let the
+    others surface one run at a time.
     """
+    doubled = [(p, new) for p in plans if p.action == 'create' for new in [_new_matches(p, before, now)]
+               if len(new) > 1]
+    if not doubled:
+        return
+    names = ['%s: %s' % (describe(p.desired), ', '.join(r['registry_id'] for r in new)) for p, new in doubled]
+    raise TaskError('%d registries appeared more than once while this task created them (%s). Another job (or a '
+                    'person) created the same registries at the same moment, and Zadig keeps duplicates; delete all '
+                    'but one of each (state: absent with registry_id, or dedupe: true on the list)'
+                    % (len(doubled), '; '.join(names)), changed=True, registry={},
+                    duplicates=[view(r) for dummy, new in doubled for r in new])
+
+
+def _locate(registry_plan, before, now):
+    """Where the plan's registry is in a fresh list: for a create, the one match that was not there before."""
     if registry_plan.action == 'create':
-        known = {r.get('registry_id') for r in before}
-        new = [r for r in find_matches(now, registry_plan.desired) if r.get('registry_id') not in known]
-        if len(new) > 1:
-            raise TaskError('%d registries with the address and namespace of %s appeared while this task created '
-                            'one: %s. Another job (or a person) created the same registry at the same moment, and '
-                            'Zadig keeps duplicates; delete all but one of them (state: absent with registry_id)'
-                            % (len(new), describe(registry_plan.desired), ', '.join(r['registry_id'] for r in new)),
-                            changed=True, registry={}, duplicates=[view(r) for r in new])
+        _refuse_rival_creates([registry_plan], before, now)
+        new = _new_matches(registry_plan, before, now)
         return new[0] if new else None
     return next((r for r in now if r.get('registry_id') == registry_plan.registry_id), None)
 
@@ -162,6 +176,11 @@ def _write(client, read, registry_plan, before):
             now = read(name, 'the %s failed (%s); check Zadig before rerunning: could not read back'
                        % (registry_plan.action, exc))
             observed = _locate(registry_plan, before, now)
+            if registry_plan.action == 'update' and observed is None:
+                raise TaskError('could not update %s: it is gone from Zadig; another job or a person deleted it '
+                                'after this task read the registries (%s). Nothing was written; rerun the task to '
+                                'create it again' % (name, exc), changed=False, registry={},
+                                **exc.as_result()) from None
             if _took_effect(registry_plan, observed):
                 raise TaskError('Zadig saved the %s of %s, then failed: %s. Nothing was sent again; "registry" shows '
                                 'what the server now holds, and a rerun will not create a duplicate'
@@ -349,6 +368,7 @@ def carry_out(client, prepared):
     if any(not p.changed for p in writes):
         prepared.predicted = replay(before, prepared.plans)
     now = read(prepared.subject, 'Zadig accepted the changes but could not read back', changed=True)
+    _refuse_rival_creates([p for p in writes if p.changed], before, now)
     for registry_plan in [p for p in writes if p.changed]:
         registry_plan.observed = _verify(registry_plan, _locate(registry_plan, before, now),
                                          _expected(registry_plan, prepared.predicted), prepared.warnings)
@@ -387,7 +407,11 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
     if fail_on_drift and not drift['in_sync']:
         raise TaskError(summary(drift), changed=False, drift=drift, warnings=prepared.warnings)
     if not check_mode:
-        carry_out(client, prepared)
+        try:
+            carry_out(client, prepared)
+        except TaskError as exc:
+            exc.result.setdefault('drift', drift)  # what the run set out to change, as the interface promises
+            raise
     listed = sorted((p for p in plans if p.index is not None), key=lambda p: p.index)
     results = []
     for registry_plan in listed:

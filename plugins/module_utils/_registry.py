@@ -10,6 +10,8 @@ normalised registry. Not a public API.
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 
 from ansible_collections.zadig.core.plugins.module_utils._api import REGISTRY_ID
@@ -172,6 +174,28 @@ def _check_text(name, value):
         raise InputError('%s must be at most %d characters, got %d' % (name, LIMITS[name], len(value)))
     if name not in MULTILINE and _CONTROL.search(value):
         raise InputError('%s must not contain control characters (newlines, tabs...)' % name)
+    if name in SECRET_FIELDS and _python_repr(value):
+        raise InputError("%s holds a Python %s, not the text it came from: ansible-core before 2.19 turns the text of "
+                         "a JSON file (a key file read with lookup('file')) into a %s, and Ansible then passes its "
+                         "Python form, which Zadig would store as is. Add | string to the expression, e.g. "
+                         "\"{{ lookup('file', 'key.json') | string }}\"" % ((name,) + (_python_repr(value),) * 2))
+
+
+def _python_repr(value):
+    """'dict' or 'list' when ``value`` is Python's form of one (single quotes, True, None), which JSON is not."""
+    text = value.strip()
+    if text[:1] not in ('{', '[') or text[-1:] not in ('}', ']'):
+        return None
+    try:
+        json.loads(text)
+        return None
+    except ValueError:
+        pass
+    try:
+        parsed = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return {dict: 'dict', list: 'list'}.get(type(parsed))
 
 
 def check_address(address):
@@ -186,6 +210,9 @@ def check_address(address):
     if match.group('scheme').lower() not in ('http', 'https'):
         raise InputError('address must start with http:// or https://, got %r' % address)
     host = match.group('host')
+    if host.split(':')[0].endswith('.') and not host.startswith('['):
+        raise InputError('address must not end its host name with a dot, got %r; write %r' % (
+            address, '%s://%s' % (match.group('scheme'), host.replace('.:', ':').rstrip('.'))))
     if not _HOST.match(host) or len(host.split(':')[0]) > 253 or any(
             len(label) > 63 for label in host.split(':')[0].split('.')):
         raise InputError('address must be scheme://host[:port] with a valid host name or IP address (ASCII; '

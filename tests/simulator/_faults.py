@@ -48,7 +48,8 @@ class Fault:
 
     Kinds, and the parameters each reads:
 
-    - ``status``: answer ``status`` (503) with an empty body, or a Go 500 error with ``description``.
+    - ``status``: answer ``status`` (503) with an empty body, or a Go 500 error with ``description``; ``headers``
+      adds headers, such as a gateway's ``Retry-After``.
     - ``drop``: close the connection without an answer.
     - ``latency``: wait ``delay`` seconds, then handle the request as usual.
     - ``slow``: like latency, but ``delay`` defaults to 60 s (longer than any sane client timeout); with
@@ -62,19 +63,21 @@ class Fault:
       text, as ``content_type`` (``application/json; charset=utf-8``).
     - ``truncate``: the real answer's headers, with a Content-Length larger than what follows: only ``keep``
       bytes of the body (half of it) are sent, then the connection closes.
+    - ``trickle``: the real answer (handled, and so committed, at once), its body sent ``keep`` bytes (100) every
+      ``delay`` seconds (0.5), as over a saturated link or through a buffering proxy.
 
     ``commit=True`` (for status, drop, echo_500, html and malformed) lets aslan handle the request first,
     effects and all, before the fault replaces its answer; by default the request never reaches aslan.
     """
 
     KINDS = ('status', 'drop', 'latency', 'slow', 'commit_then_500', 'commit_then_drop', 'echo_500', 'html',
-             'malformed', 'truncate')
+             'malformed', 'truncate', 'trickle')
     REPLACING = ('status', 'drop', 'echo_500', 'html', 'malformed')
     DELAYING = ('latency', 'slow')
     DEFAULT_STATUS = {'status': 503, 'html': 502, 'malformed': 200}
 
     def __init__(self, kind, method='*', path='.*', count=1, status=None, delay=None, description=None,
-                 body=_UNSET, raw=None, content_type=None, keep=None, when='before', commit=False):
+                 body=_UNSET, raw=None, content_type=None, keep=None, when='before', commit=False, headers=None):
         if kind not in self.KINDS:
             raise ValueError('fault kind must be one of %s' % ', '.join(self.KINDS))
         if when not in ('before', 'after'):
@@ -86,7 +89,7 @@ class Fault:
         self.path = re.compile(path)
         self.count = int(count)
         self.status = int(status if status is not None else self.DEFAULT_STATUS.get(kind, 503))
-        self.delay = float(delay if delay is not None else (60.0 if kind == 'slow' else 0.0))
+        self.delay = float(delay if delay is not None else {'slow': 60.0, 'trickle': 0.5}.get(kind, 0.0))
         self.description = description
         self.body = None if body is _UNSET else body
         self.raw = raw
@@ -94,6 +97,7 @@ class Fault:
         self.keep = None if keep is None else int(keep)
         self.when = when
         self.commit = bool(commit)
+        self.headers = dict(headers or {})
 
     @property
     def after(self):

@@ -80,6 +80,7 @@ class Response:
         self.content_type = content_type
         self.headers = headers or {}
         self.declared_length = None  # set by a truncate fault: more than payload() holds
+        self.trickle = None  # set by a trickle fault: (bytes, seconds) per write of the body
 
     def payload(self):
         """The body bytes sent (for a truncated answer, only those)."""
@@ -412,6 +413,9 @@ class Simulator:
             full = response.payload()
             keep, response.declared_length = fault.cut(len(full))
             response.body = full[:keep]
+        fault = self.take_fault(method, path, ('trickle',), after=True)
+        if fault and response is not None:
+            response.trickle = (fault.keep or 100, fault.delay)
         fault = self.take_fault(method, path, Fault.DELAYING, after=True)
         if fault:
             self._wake.wait(fault.delay)
@@ -422,7 +426,9 @@ class Simulator:
         if fault.kind == 'echo_500':
             return internal_error('invalid request: %s' % body)
         if fault.kind == 'status':
-            return empty(fault.status) if fault.description is None else internal_error(fault.description)
+            answer = empty(fault.status) if fault.description is None else internal_error(fault.description)
+            answer.headers.update(fault.headers)
+            return answer
         answer = fault.answer(body)
         return None if answer is None else Response(*answer)
 
@@ -880,7 +886,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header('Content-Length', str(response.declared_length or len(payload)))
         self.end_headers()
-        if self.command != 'HEAD':
+        if response.trickle and self.command != 'HEAD':
+            size, delay = response.trickle
+            for start in range(0, len(payload), size):
+                self.wfile.write(payload[start:start + size])
+                self.wfile.flush()
+                if self.server.sim._wake.wait(delay):  # pylint: disable=protected-access
+                    break
+        elif self.command != 'HEAD':
             self.wfile.write(payload)
         if response.declared_length:
             self.wfile.flush()

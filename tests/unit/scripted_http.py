@@ -9,6 +9,7 @@ scripted request that was never made, so the number of requests is pinned.
 from __future__ import annotations
 
 import json
+import time
 
 import requests
 
@@ -40,6 +41,7 @@ class Call:
             response.headers['Content-Type'] = 'application/json; charset=utf-8'
         else:
             response._content = b''
+        response._content_consumed = True  # iter_content then yields _content, as from a socket read to its end
         response.headers.update(self.headers)
         return response
 
@@ -55,7 +57,7 @@ class ScriptedSession:
         self.trust_env = True
 
     def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True,  # pylint: disable=redefined-outer-name
-                verify=None, proxies=None):
+                verify=None, proxies=None, stream=False):  # pylint: disable=unused-argument
         assert url.startswith(self.base_url), url
         path = url[len(self.base_url):]
         self.sent.append(dict(method=method, path=path, body=json, params=params, timeout=timeout,
@@ -83,6 +85,10 @@ class _Clock:
 
     def sleep(self, seconds):
         self.session.sent.append(dict(sleep=seconds))
+
+    @staticmethod
+    def monotonic():
+        return time.monotonic()
 
 
 def script(monkeypatch, calls, base_url='https://zadig.example.com'):

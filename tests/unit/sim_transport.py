@@ -26,7 +26,7 @@ class SimSession:
         self.headers = {}
 
     def request(self, method, url, json=None, params=None, timeout=None, allow_redirects=True,  # pylint: disable=redefined-outer-name
-                verify=None, proxies=None):
+                verify=None, proxies=None, stream=False):  # pylint: disable=unused-argument
         parts = urlsplit(url)
         target = parts.path + ('?' + urlencode(params) if params else '')
         body = '' if json is None else _dumps(json)
@@ -41,6 +41,7 @@ class SimSession:
         response = requests.Response()
         response.status_code = answer.status
         response._content = payload
+        response._content_consumed = True  # iter_content then yields _content, as from a socket read to its end
         response.encoding = 'utf-8'
         if answer.content_type:
             response.headers['Content-Type'] = answer.content_type

@@ -94,6 +94,7 @@ def test_a_secret_echoed_the_way_go_escapes_json_is_masked(monkeypatch):
 
     def request(self, method, url, json=None, **kwargs):  # pylint: disable=redefined-outer-name,unused-argument
         response = requests.Response()
+        response._content_consumed = True  # the body below is the whole answer, as read from a socket
         if method == 'GET':
             response.status_code, response._content = 200, b'[]'
         else:
@@ -293,6 +294,7 @@ def test_a_json_null_answer_is_not_called_not_json(monkeypatch):
     """``null`` is JSON: saying 'a body that is not JSON' sends the user looking at the wrong thing."""
     def request(self, method, url, **kwargs):  # pylint: disable=unused-argument
         response = requests.Response()
+        response._content_consumed = True  # the body below is the whole answer, as read from a socket
         response.status_code, response._content = 200, b'null'
         response.headers['Content-Type'] = 'application/json; charset=utf-8'
         return response

@@ -53,6 +53,10 @@ FAULTS = {
     'proxy HTML 502 always': dict(kind='html', status=502, count=99),
     'login page with 200': dict(kind='html', status=200, count=1),
     'truncated answer': dict(kind='truncate', count=1),
+    'answer trickling in once': dict(kind='trickle', keep=8, delay=0.1, count=1),
+    'answer trickling in always': dict(kind='trickle', keep=8, delay=0.1, count=99),
+    '429 once, Retry-After 0': dict(kind='status', status=429, count=1, headers={'Retry-After': '0'}),
+    '503 always, Retry-After 3600': dict(kind='status', status=503, count=99, headers={'Retry-After': '3600'}),
     'JSON of another shape': dict(kind='malformed', body=[None, 1, 'x'], count=1),
 }
 REPORT = os.path.join('tests', 'output', 'reports', 'fault-matrix.txt')
@@ -92,7 +96,7 @@ def run_case(operation, fault_name):
             outcome, changed, message = 'ok', result['changed'], ''
         except TaskError as exc:
             outcome, changed, message = 'failed', exc.result.get('changed'), str(exc)
-        time.sleep(SLOW if 'timeout' in fault_name else 0)
+        time.sleep(SLOW if 'timeout' in fault_name or 'trickling' in fault_name else 0)
         after = sim.snapshot()
         writes = sum(1 for entry in sim.log if entry[0] != 'GET')
     finally:
@@ -107,7 +111,7 @@ def run_case(operation, fault_name):
         if TASKS[task_name].get('address') not in message:
             problems.append('message does not name the registry')
         if not any(word in message for word in ('HTTP ', 'cannot reach', 'no answer', 'cut off', 'unexpected answer',
-                                                'an environment uses it')):
+                                                'an environment uses it', 'did not arrive in full')):
             problems.append('message gives no cause')
         if server_changed != bool(changed) and 'may still apply' not in message:
             problems.append('server changed=%s but the result says changed=%s' % (server_changed, changed))

@@ -164,3 +164,34 @@ def test_plan_all_predicts_the_default_handover_of_a_delete():
     plans, predicted = plan_all(server, [validate({'registry_id': ID_A, 'state': 'absent'})])
     assert plans[0].action == 'delete'
     assert [(r['registry_id'], r['is_default']) for r in predicted] == [(ID_B, True), (ID_C, False)]
+
+
+def test_rival_creates_of_several_registries_are_all_named_at_once(monkeypatch):
+    """Two jobs create the same three registries at the same moment: one run names every duplicate it can see."""
+    rivals = [reg(ID_A, 'a'), reg(ID_B, 'b'), reg(ID_C, 'c')]
+    ours = [reg('65a1b2c3d4e5f607182932%02x' % n, host) for n, host in enumerate('abc')]
+    calls = [Call('GET', OPENAPI, answer=[])] + [Call('POST', OPENAPI, answer=OK)] * 3 + [
+        Call('GET', OPENAPI, answer=rivals + ours)]
+    session = script(monkeypatch, calls)
+    with pytest.raises(TaskError) as info:
+        ensure_registries(ZadigClient(URL, 'tok', backoff=0), [entry('a'), entry('b'), entry('c')])
+    session.assert_done()
+    message = str(info.value)
+    assert '3 registries appeared more than once' in message
+    for registry in rivals + ours:
+        assert registry['registry_id'] in message
+    assert sorted(r['registry_id'] for r in info.value.result['duplicates']) == sorted(
+        r['registry_id'] for r in rivals + ours)
+    assert info.value.result['changed'] is True
+
+
+def test_an_update_of_a_registry_another_job_deleted_says_it_is_gone(monkeypatch):
+    gone = {'code': 500, 'description': 'mongo: no documents in result', 'message': 'Internal Error: '}
+    session = script(monkeypatch, [
+        Call('GET', OPENAPI, answer=[reg(ID_A, 'a')]), Call('PUT', OPENAPI + '/' + ID_A, 500, answer=gone),
+        Call('GET', OPENAPI, answer=[])])
+    with pytest.raises(TaskError) as info:
+        ensure_registries(ZadigClient(URL, 'tok', backoff=0), [entry('a', is_default=True)])
+    session.assert_done()
+    assert 'is gone from Zadig' in str(info.value) and 'rerun the task to create it again' in str(info.value)
+    assert info.value.result['changed'] is False and info.value.result['status'] == 500
