@@ -203,7 +203,7 @@ def go_query_value(raw_query, key):
     for pair in raw_query.split(b'&'):
         if b';' in pair or not pair:
             continue
-        name, _, value = pair.partition(b'=')
+        name, dummy, value = pair.partition(b'=')
         try:
             if go_query_unescape(name) == key.encode('utf-8'):
                 return go_query_unescape(value)

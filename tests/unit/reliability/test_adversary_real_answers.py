@@ -241,6 +241,13 @@ COMPARED_ARGS = {field: ({field: value, 'enable_tls': True} if field == 'tls_cer
                  for field, value in COMPARED.items()}
 
 
+def _seeded(**changes):
+    """SEEDED with some fields changed (a function, where ``dict(SEEDED, **x)`` confuses pylint's inference)."""
+    fields = dict(SEEDED)
+    fields.update(changes)
+    return fields
+
+
 @pytest.mark.parametrize('pem', sorted(PEMS))
 @pytest.mark.parametrize('field', sorted(COMPARED))
 def test_p1_compare_unchanged_with_every_pem(monkeypatch, pem, field):
@@ -257,12 +264,12 @@ def test_p1_compare_unchanged_with_every_pem(monkeypatch, pem, field):
 def test_p1_secret_round_trip_with_every_pem(monkeypatch, pem):
     sim = KeyedSimulator(pem)
     args = dict(TASK, access_key='AK-p1-new', secret_key='SK-p1-new')
-    first, _ = as_module(monkeypatch, zadig_registry, args, sim)
+    first, dummy = as_module(monkeypatch, zadig_registry, args, sim)
     assert not first.get('failed') and first['changed'], 'P1: create with a %s key: %s' % (pem, first.get('msg'))
     again, log = as_module(monkeypatch, zadig_registry, args, sim)
     assert not again.get('failed'), 'P1: rerun with a %s key failed: %s' % (pem, again.get('msg'))
     assert again['changed'] is False, 'P1: rerun with a %s key reported a change' % pem
-    rotated_run, _ = as_module(monkeypatch, zadig_registry, dict(args, secret_key='SK-p1-rotated'), sim)
+    rotated_run, dummy = as_module(monkeypatch, zadig_registry, dict(args, secret_key='SK-p1-rotated'), sim)
     assert not rotated_run.get('failed') and rotated_run['changed'], 'P1: rotate with a %s key: %s' % (
         pem, rotated_run.get('msg'))
     assert sim.registries[0]['secret_key'] == 'SK-p1-rotated', 'P1'
@@ -295,7 +302,7 @@ def test_p1_other_key_sizes_as_zadig_serves_them(monkeypatch, bits):
     key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
     sim = KeyedSimulator('zadig_mislabelled', key=key)
     sim.seed(**SEEDED)
-    result, _ = as_module(monkeypatch, zadig_registry, dict(TASK, secret_key='SK-p1-old'), sim)
+    result, dummy = as_module(monkeypatch, zadig_registry, dict(TASK, secret_key='SK-p1-old'), sim)
     assert not result.get('failed') and result['changed'] is False, 'P1: %d-bit key: %s' % (bits, result.get('msg'))
 
 
@@ -323,10 +330,10 @@ def test_p1_strict_openssl_111_loader(monkeypatch):
     monkeypatch.setattr(serialization, 'load_pem_public_key', _strict_load_pem_public_key(real))
     sim = KeyedSimulator('zadig_mislabelled')
     sim.seed(**SEEDED)
-    result, _ = as_module(monkeypatch, zadig_registry, dict(TASK, secret_key='SK-p1-old'), sim)
+    result, dummy = as_module(monkeypatch, zadig_registry, dict(TASK, secret_key='SK-p1-old'), sim)
     assert not result.get('failed'), 'P1: with an OpenSSL 1.1.1-strict loader the real Zadig key fails: %s' % (
         result.get('msg'))
-    info, _ = as_module(monkeypatch, zadig_registry_info, {'details': True}, sim)
+    info, dummy = as_module(monkeypatch, zadig_registry_info, {'details': True}, sim)
     assert not info.get('failed'), 'P1: details, OpenSSL 1.1.1-strict loader: %s' % info.get('msg')
 
 
@@ -421,7 +428,7 @@ def test_p1_oldest_cryptography_in_a_venv():
 
 def _google_key(seed):
     rng = random.Random(seed)
-    body = base64.b64encode(bytes(rng.getrandbits(8) for _ in range(1216))).decode()
+    body = base64.b64encode(bytes(rng.getrandbits(8) for dummy in range(1216))).decode()
     private = '-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n' % '\n'.join(textwrap.wrap(body, 64))
     project = 'zadig-adv-%04d' % rng.randrange(10000)
     email = 'ci-pusher@%s.iam.gserviceaccount.com' % project
@@ -438,7 +445,7 @@ def _google_key(seed):
 def _long(seed, length, wrap=None):
     rng = random.Random(seed)
     text = 'LONG%d-' % seed + ''.join(rng.choice('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/')
-                                      for _ in range(length))
+                                      for dummy in range(length))
     return '\n'.join(textwrap.wrap(text, wrap)) if wrap else text
 
 
@@ -501,23 +508,23 @@ def test_p2_secret_round_trips_through_the_module(monkeypatch, name):
     watched = {'secret': secret, 'rotated': rotated(secret)}
     if access != '_json_key':
         watched['access'] = access
-    created, _ = as_module(monkeypatch, zadig_registry, args, sim)
+    created, dummy = as_module(monkeypatch, zadig_registry, args, sim)
     assert not created.get('failed') and created['changed'], 'P2 (%s): create failed: %s' % (
         name, created.get('msg'))
     stored = sim.registries[0]
     assert (stored['access_key'], stored['secret_key']) == (access, secret), \
         'P2 (%s): Zadig does not hold the secret as given' % name
-    again, _ = as_module(monkeypatch, zadig_registry, args, sim)
+    again, dummy = as_module(monkeypatch, zadig_registry, args, sim)
     assert not again.get('failed'), 'P2 (%s): rerun failed: %s' % (name, again.get('msg'))
     assert again['changed'] is False, 'P2 (%s): rerun reports a change: %s' % (name, again.get('secrets'))
-    predicted, _ = as_module(monkeypatch, zadig_registry, dict(args, secret_key=rotated(secret)), sim,
-                             check_mode=True)
-    rotation, _ = as_module(monkeypatch, zadig_registry, dict(args, secret_key=rotated(secret)), sim)
+    predicted, dummy = as_module(monkeypatch, zadig_registry, dict(args, secret_key=rotated(secret)), sim,
+                                 check_mode=True)
+    rotation, dummy = as_module(monkeypatch, zadig_registry, dict(args, secret_key=rotated(secret)), sim)
     assert not rotation.get('failed') and rotation['changed'] is True, 'P2 (%s): rotate: %s' % (
         name, rotation.get('msg'))
     assert predicted['changed'] is True, 'P2 (%s): check mode did not predict the rotation' % name
     assert sim.registries[0]['secret_key'] == rotated(secret), 'P2 (%s): rotation not stored' % name
-    after, _ = as_module(monkeypatch, zadig_registry, dict(args, secret_key=rotated(secret)), sim)
+    after, dummy = as_module(monkeypatch, zadig_registry, dict(args, secret_key=rotated(secret)), sim)
     assert after['changed'] is False, 'P2 (%s): rerun after rotation reports a change' % name
     for step, result in (('create', created), ('rerun', again), ('check', predicted), ('rotate', rotation),
                          ('after', after)):
@@ -529,18 +536,18 @@ def test_p2_secret_round_trips_through_the_list_task(monkeypatch, name):
     secret = SECRETS[name]
     sim = KeyedSimulator()
     entry = dict(TASK, access_key='_json_key', secret_key=secret, projects=['<all_projects>'])
-    created, _ = as_action(monkeypatch, {'registries': [entry]}, sim)
+    created, dummy = as_action(monkeypatch, {'registries': [entry]}, sim)
     assert not created.get('failed') and created['changed'], 'P2 (%s): create failed: %s' % (
         name, created.get('msg'))
     assert sim.registries[0]['secret_key'] == secret, 'P2 (%s): Zadig does not hold the secret as given' % name
-    again, _ = as_action(monkeypatch, {'registries': [entry], 'fail_on_drift': True}, sim)
+    again, dummy = as_action(monkeypatch, {'registries': [entry], 'fail_on_drift': True}, sim)
     assert not again.get('failed') and again['changed'] is False, 'P2 (%s): rerun: %s' % (name, again.get('msg'))
     moved = dict(entry, secret_key=rotated(secret))
-    plan, _ = as_action(monkeypatch, {'registries': [moved]}, sim, check_mode=True)
+    plan, dummy = as_action(monkeypatch, {'registries': [moved]}, sim, check_mode=True)
     assert plan['drift']['update'] and plan['drift']['update'][0]['fields'] == ['secret_key'], \
         'P2 (%s): drift of a rotation: %s' % (name, plan['drift'])
-    rotation, _ = as_action(monkeypatch, {'registries': [moved]}, sim)
-    after, _ = as_action(monkeypatch, {'registries': [moved]}, sim)
+    rotation, dummy = as_action(monkeypatch, {'registries': [moved]}, sim)
+    after, dummy = as_action(monkeypatch, {'registries': [moved]}, sim)
     assert rotation['changed'] is True and after['changed'] is False, 'P2 (%s): rotate %s then %s' % (
         name, rotation.get('msg'), after.get('msg'))
     watched = {'secret': secret, 'rotated': rotated(secret)}
@@ -552,8 +559,8 @@ def test_p2_secret_round_trips_through_the_list_task(monkeypatch, name):
 @pytest.mark.parametrize('name', sorted(SECRETS))
 def test_p2_info_details_never_shows_stored_secrets(monkeypatch, name):
     sim = KeyedSimulator()
-    sim.seed(**dict(SEEDED, access_key='ak-' + SECRETS[name], secret_key=SECRETS[name]))
-    result, _ = as_module(monkeypatch, zadig_registry_info, {'details': True}, sim)
+    sim.seed(**_seeded(access_key='ak-' + SECRETS[name], secret_key=SECRETS[name]))
+    result, dummy = as_module(monkeypatch, zadig_registry_info, {'details': True}, sim)
     assert not result.get('failed'), 'P2 (%s): details: %s' % (name, result.get('msg'))
     watched = {'secret': SECRETS[name], 'access': 'ak-' + SECRETS[name]}
     assert not leaks(result, watched), 'P2 (%s): details shows %s' % (name, leaks(result, watched))
@@ -569,11 +576,11 @@ def test_p2_json_key_that_ansible_core_made_a_dict(monkeypatch, how):
     sim = KeyedSimulator()
     entry = dict(TASK, access_key='_json_key', secret_key=document)
     if how == 'module':
-        result, _ = as_module(monkeypatch, zadig_registry, entry, sim)
+        result, dummy = as_module(monkeypatch, zadig_registry, entry, sim)
     elif how == 'controller':
-        result, _ = as_controller(monkeypatch, zadig_registry, entry, sim)
+        result, dummy = as_controller(monkeypatch, zadig_registry, entry, sim)
     else:
-        result, _ = as_action(monkeypatch, {'registries': [entry]}, sim)
+        result, dummy = as_action(monkeypatch, {'registries': [entry]}, sim)
     if result.get('failed'):
         assert 'secret_key' in result['msg'] and not sim.registries, 'P2 (%s): %r' % (how, result['msg'])
         return
@@ -598,9 +605,9 @@ def test_p2_echoed_create_body_never_shown(monkeypatch, name, how):
     sim.add_fault('echo_500', method='POST', path=OPENAPI, count=5)
     entry = dict(TASK, access_key='ak-' + secret, secret_key=secret)
     if how == 'module':
-        result, _ = as_module(monkeypatch, zadig_registry, entry, sim)
+        result, dummy = as_module(monkeypatch, zadig_registry, entry, sim)
     else:
-        result, _ = as_action(monkeypatch, {'registries': [entry]}, sim)
+        result, dummy = as_action(monkeypatch, {'registries': [entry]}, sim)
     assert result.get('failed'), 'P2: the echo fault did not fail the task'
     watched = {'secret': secret, 'access': 'ak-' + secret}
     assert not leaks(result, watched), 'P2 (%s, %s): the echoed create body shows %s in %r' % (
@@ -614,13 +621,13 @@ def test_p2_echoed_internal_put_never_shows_stored_secrets(monkeypatch, name, ho
     ansible-core's no_log cannot mask them); the server's 500 repeats that body."""
     secret = SECRETS[name]
     sim = KeyedSimulator()
-    sim.seed(**dict(SEEDED, access_key='ak-' + secret, secret_key=secret))
+    sim.seed(**_seeded(access_key='ak-' + secret, secret_key=secret))
     sim.add_fault('echo_500', method='PUT', path=INTERNAL + '/.*', count=5)
     entry = dict(TASK, projects=['p9'])
     if how == 'module':
-        result, _ = as_module(monkeypatch, zadig_registry, entry, sim)
+        result, dummy = as_module(monkeypatch, zadig_registry, entry, sim)
     else:
-        result, _ = as_action(monkeypatch, {'registries': [entry]}, sim)
+        result, dummy = as_action(monkeypatch, {'registries': [entry]}, sim)
     assert result.get('failed'), 'P2: the echo fault did not fail the task: %s' % result
     watched = {'stored secret': secret, 'stored access': 'ak-' + secret}
     assert not leaks(result, watched), 'P2 (%s, %s): the echoed PUT body shows %s in %r' % (
@@ -631,9 +638,9 @@ def test_p2_echoed_internal_put_never_shows_stored_secrets(monkeypatch, name, ho
 def test_p2_echoed_rotation_never_shown(monkeypatch, name):
     secret = SECRETS[name]
     sim = KeyedSimulator()
-    sim.seed(**dict(SEEDED, access_key='ak-old-' + secret, secret_key='old-' + secret))
+    sim.seed(**_seeded(access_key='ak-old-' + secret, secret_key='old-' + secret))
     sim.add_fault('echo_500', method='PUT', path=INTERNAL + '/.*', count=5)
-    result, _ = as_module(monkeypatch, zadig_registry, dict(TASK, secret_key=secret), sim)
+    result, dummy = as_module(monkeypatch, zadig_registry, dict(TASK, secret_key=secret), sim)
     assert result.get('failed'), 'P2: the echo fault did not fail the task'
     watched = {'new secret': secret, 'stored access': 'ak-old-' + secret, 'old secret': 'old-' + secret}
     assert not leaks(result, watched), 'P2 (%s): the echoed rotation shows %s in %r' % (
@@ -664,8 +671,8 @@ def test_p2_server_description_with_a_transformed_secret(monkeypatch, transform,
     sim = KeyedSimulator()
     sim.add_fault('malformed', method='POST', path=OPENAPI, status=500, count=5,
                   raw=_described(TRANSFORMS[transform](secret)))
-    result, _ = as_module(monkeypatch, zadig_registry, dict(TASK, secret_key=secret, update_secrets='on_create'),
-                          sim)
+    result, dummy = as_module(monkeypatch, zadig_registry, dict(TASK, secret_key=secret, update_secrets='on_create'),
+                              sim)
     assert result.get('failed'), 'P2: the fault did not fail the task'
     watched = {'secret': secret}
     assert not leaks(result, watched), 'P2 (%s, %s): the error shows %s in %r' % (
@@ -718,7 +725,7 @@ class _WireHandler(socketserver.StreamRequestHandler):
             header = self.rfile.readline().decode('latin-1')
             if header in ('\r\n', '\n', ''):
                 break
-            key, _, value = header.partition(':')
+            key, dummy, value = header.partition(':')
             headers[key.strip()] = value.strip()
         length = int(next((v for k, v in headers.items() if k.lower() == 'content-length'), '0') or 0)
         body = self.rfile.read(length).decode('utf-8') if length else ''
@@ -790,7 +797,7 @@ GARBLES = ['incomplete', 'short_json', 'no_length_cut', 'no_length_empty', 'cut_
 
 def _wire_module(monkeypatch, server, module, args, check_mode=False):
     server.sim.log = []
-    result, _ = as_module(monkeypatch, module, args, None, check_mode=check_mode, url=server.url)
+    result, dummy = as_module(monkeypatch, module, args, None, check_mode=check_mode, url=server.url)
     return result, [entry[2] for entry in server.sim.log]
 
 
@@ -943,7 +950,7 @@ def test_p3_garbled_write_through_the_list_task(monkeypatch, kind):
         log = [entry[2] for entry in sim.log]
         # A run that stopped after the garbled write leaves the rest to the next run, which may change things.
         as_action(monkeypatch, {'registries': entries}, None, url=server.url)
-        again, _ = as_action(monkeypatch, {'registries': entries}, None, url=server.url)
+        again, dummy = as_action(monkeypatch, {'registries': entries}, None, url=server.url)
     posts = [entry for entry in log if entry.startswith('POST')]
     assert len(posts) <= 2 and len(sim.registries) == 2, \
         'P3 (list, %s): duplicates: %s; requests %s' % (kind, [r['reg_addr'] for r in sim.registries], log)
@@ -1035,7 +1042,7 @@ def test_p4_moving_the_default_off_an_ecr(monkeypatch, version):
     no write may touch the ecr."""
     sim = KeyedSimulator(version=version, licensed=False)
     ecr = sim.seed(address=ECR['address'], provider='ecr', region='eu-west-1', is_default=True)
-    sim.seed(**dict(SEEDED, projects=None))
+    sim.seed(**_seeded(projects=None))
     entries = [dict(ECR, is_default=False), dict(TASK, is_default=True)]
     result, log = as_action(monkeypatch, {'registries': entries}, sim)
     assert not result.get('failed'), 'P4 (%s): moving the default off an unlicensed ecr failed: %s %s' % (
@@ -1056,7 +1063,8 @@ COMPARING = {
 }
 
 
-def _converged(version='v4.1', entries=PLAIN):
+def _converged(version='v4.1', entries=None):
+    entries = PLAIN if entries is None else entries
     sim = KeyedSimulator(version=version)
     for entry in entries:
         fields = {k: v for k, v in entry.items() if k in ('address', 'namespace', 'provider', 'region',

@@ -11,7 +11,7 @@ from urllib.parse import quote
 def google_key(seed):
     """A JSON key file as Google writes it for a service account (the password of the registry user _json_key)."""
     rng = random.Random(seed)
-    body = base64.b64encode(bytes(rng.getrandbits(8) for _ in range(1216))).decode()
+    body = base64.b64encode(bytes(rng.getrandbits(8) for dummy in range(1216))).decode()
     private = '-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n' % '\n'.join(textwrap.wrap(body, 64))
     project = 'zadig-adv-%04d' % rng.randrange(10000)
     email = 'ci-pusher@%s.iam.gserviceaccount.com' % project
