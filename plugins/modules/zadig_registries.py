@@ -14,15 +14,21 @@ description:
   - Makes the image registries of a L(Zadig,https://koderover.com/) server match a list, in one task.
     Each entry takes the options of M(zadig.core.zadig_registry) and follows the same rules.
   - Reads the registries once, plans every entry on that one reading, writes only the entries that differ, and reads
-    the registries back once to check the server applied them. A list with no drift costs one request.
+    the registries back once to check the server applied them. A list with no drift costs one request, or two when
+    any entry compares credentials, TLS or projects (Zadig's public key, then its encrypted list). Add one request
+    per registry a delete is planned for (O(registries[].state=absent), O(purge), O(dedupe)), to ask Zadig v4.2 and
+    later who uses it, even when the answer keeps it; and, in check mode, one when the token may not read the
+    encrypted list (the refused read).
   - The entry with O(registries[].is_default=true) is applied first, so the server never passes through a state with
     no default registry; the other entries follow in the list's order.
   - Every entry is checked before any request, and so are the list's own rules (at most one default, no registry
     named twice). Every plan is made before the first write, so an entry that cannot be planned stops the task
     before anything is written.
-  - This is what the C(zadig.core.registries) role runs. It always runs in the Ansible controller's process (an
-    action plugin), which makes it fast; the controller's Python needs C(requests), and the variable
+  - This is what the C(zadig.core.registries) role runs. It runs in the Ansible controller's process (an action
+    plugin) whatever the task's host, which makes it fast; the controller's Python needs C(requests), and the variable
     C(zadig_execution) does not apply to it.
+  - Only on an ansible-core that lacks what the controller's process needs does it run as a module instead, on the
+    task's host, like M(zadig.core.zadig_registry); C(-vvv) then says why.
 author:
   - zadig.core contributors (!UNKNOWN)
 options:
@@ -124,7 +130,7 @@ attributes:
     description: Shows each registry that changes, before and after; secrets are never shown.
     support: full
   platform:
-    description: Runs on the Ansible controller, whatever the target host.
+    description: Runs on the Ansible controller, whatever the target host, except as a module (see above).
     support: full
     platforms: all
 notes:
@@ -232,7 +238,7 @@ drift:
       the names of the settings that differ, for example V(is_default) or V(secret_key) (never its value).
       Read it as C(drift['update']), since C(drift.update) is a method of the dictionary in Jinja; it is described
       here, not as a key below, for that reason.
-  returned: on success, and on a failure through O(fail_on_drift)
+  returned: on success, and on a failure through O(fail_on_drift) or while writing
   type: dict
   version_added: 0.2.0
   contains:
@@ -269,8 +275,9 @@ drift:
       sample: []
 duplicates:
   description:
-    - The registries that share the natural key of an entry that created one, when another job created the same
-      registry at the same moment (the task then fails), in the shape of RV(purged).
+    - The registries that share the natural key of an entry that created one, for every such entry, when other jobs
+      created the same registries at the same moment (the task then fails, naming them all), in the shape of
+      RV(purged).
   returned: on that failure
   type: list
   elements: dict
@@ -312,3 +319,38 @@ path:
   type: str
   sample: /api/aslan/system/registry/namespaces/65a1b2c3d4e5f60718293a4b
 '''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.zadig.core.plugins.module_utils._entry import run_module
+from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registries
+
+# The options, shared with the action plugin that runs this task in the controller's process.
+MODULE_ARGS = dict(
+    argument_spec=dict(
+        CONNECTION_ARGUMENT_SPEC,
+        registries=dict(type='list', elements='dict', default=[], options=REGISTRY_OPTIONS),
+        purge=dict(type='bool', default=False),
+        fail_on_drift=dict(type='bool', default=False),
+        dedupe=dict(type='bool', default=False),
+    ),
+    supports_check_mode=True,
+)
+
+
+def apply_list(client, params, check_mode, diff):
+    """The task: the whole list, planned on one reading of the server."""
+    return ensure_registries(client, params['registries'], params['purge'], check_mode=check_mode, diff=diff,
+                             fail_on_drift=params['fail_on_drift'], dedupe=params['dedupe'])
+
+
+TASK = apply_list
+
+
+def main():
+    run_module(AnsibleModule(**MODULE_ARGS), TASK)
+
+
+if __name__ == '__main__':
+    main()

@@ -121,10 +121,12 @@ def test_a_meaningless_zadig_execution_is_refused_naming_the_values():
 
 
 def test_the_module_path_runs_the_module_with_the_task_as_given(monkeypatch):
+    """Through ansible-core's own normal action, as a module without an action plugin runs."""
+    from ansible.plugins.action.normal import ActionModule as Normal  # pylint: disable=import-outside-toplevel
     instance, variables = action(registry_action, transport='ssh')
     executed = mock.MagicMock(return_value={'changed': False, 'registry': {}})
-    monkeypatch.setattr(instance, '_execute_module', executed)
-    monkeypatch.setattr(instance, '_remove_tmp_path', mock.MagicMock())
+    monkeypatch.setattr(Normal, '_execute_module', executed)
+    monkeypatch.setattr(Normal, '_remove_tmp_path', mock.MagicMock())
     result = instance.run(task_vars=variables)
     executed.assert_called_once_with(task_vars=variables, wrap_async=False)
     assert result['registry'] == {}
