@@ -6,12 +6,13 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-# The venvs: main (what developers and the demo use), oldest and newest (the version matrix).
+# The venvs: main (what developers and the demo use), oldest and newest (the version matrix), and prerelease (the
+# newest ansible-core pre-release, named by ZADIG_PRERELEASE, beside the pins of tests/requirements/prerelease.txt).
 venv_python() {
     case "$1" in
         main) echo 3.11 ;;
         oldest) echo 3.10 ;;
-        newest) echo 3.13 ;;
+        newest | prerelease) echo 3.13 ;;
     esac
 }
 venv_requirements() {
@@ -44,20 +45,32 @@ find_python() {
 # ensure_venv [NAME]: create (or reuse) a venv with its pinned packages, reinstalling when the pins change,
 # and put it first on PATH.
 ensure_venv() {
-    local name="${1:-main}" venv requirements stamp want python
+    local name="${1:-main}" venv requirements stamp want python extra=()
     venv="$(venv_dir "${name}")"
     requirements="$(venv_requirements "${name}")"
+    if [ "${name}" = prerelease ]; then
+        extra=("ansible-core==${ZADIG_PRERELEASE:?the ansible-core pre-release to install}")
+    fi
     stamp="${venv}/.requirements.sha256"
     want="$(sha256sum "${requirements}" | cut -d' ' -f1)"
-    if [ ! -x "${venv}/bin/python" ] || [ "$(cat "${stamp}" 2>/dev/null)" != "${want}" ]; then
-        python="$(find_python "$(venv_python "${name}")")"
-        say "Installing pinned tools into ${venv} (one time, about 20 s)"
-        rm -rf "${venv}"
-        "${python}" -m venv "${venv}"
-        "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-        "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check -r "${requirements}"
-        echo "${want}" > "${stamp}"
-    fi
+    if [ "${#extra[@]}" -gt 0 ]; then want+=" ${extra[*]}"; fi
+    # One build at a time per venv (scripts/test's lanes may ask for one together); a failed build leaves none.
+    (
+        flock 9
+        if [ ! -x "${venv}/bin/python" ] || [ "$(cat "${stamp}" 2>/dev/null)" != "${want}" ]; then
+            python="$(find_python "$(venv_python "${name}")")" || exit 1
+            say "Installing pinned tools into ${venv} (one time, about 20 s)"
+            rm -rf "${venv}"
+            if ! { "${python}" -m venv "${venv}" &&
+                "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+                "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check -r "${requirements}" \
+                    "${extra[@]}"; }; then
+                rm -rf "${venv}"
+                exit 1
+            fi
+            echo "${want}" > "${stamp}"
+        fi
+    ) 9> "${TMPDIR:-/tmp}/zadig-core-venv-$(echo "${venv}" | sha256sum | cut -c1-16).lock" || return 1
     export VIRTUAL_ENV="${venv}" PATH="${venv}/bin:${PATH}"
     PY_VERSION="$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
     export PY_VERSION
@@ -146,25 +159,26 @@ play() {
 
 # The main job: docs/examples/registries.yml from COLLECTION (a copy under <root>/ansible_collections/zadig/core),
 # against the simulator: create, an unchanged rerun, drift made behind Ansible's back, a check run that reports
-# exactly that drift, and a fail_on_drift run that goes red. The check and red runs must write nothing.
+# exactly that drift, and a fail_on_drift run that goes red. The check and red runs must write nothing. Each step
+# returns on failure itself: scripts/test runs its stages where set -e does not apply.
 run_demo() {
     local collection="$1" playbook inventory before output status
     playbook="${collection}/docs/examples/registries.yml"
     inventory="${collection}/docs/examples/inventory.yml"
     export ANSIBLE_COLLECTIONS_PATH="${collection%/ansible_collections/zadig/core}"
-    start_simulator "${ZADIG_SIM_MODE:-v4.1}" "${collection}"
+    start_simulator "${ZADIG_SIM_MODE:-v4.1}" "${collection}" || return 1
     trap stop_simulator RETURN
     export ZADIG_URL="${SIM_URL}" ZADIG_TOKEN="${SIM_ADMIN_TOKEN}"
 
     say "Zadig simulator listening on ${SIM_URL} (ZADIG_URL and ZADIG_TOKEN point at it)"
     say "1/5 Create the two registries of docs/examples/registries.yml"
-    play 1 -i "${inventory}" "${playbook}" --diff
+    play 1 -i "${inventory}" "${playbook}" --diff || return 1
 
     say "2/5 Run it again: nothing to change"
-    play 0 -i "${inventory}" "${playbook}"
+    play 0 -i "${inventory}" "${playbook}" || return 1
 
     say "3/5 Behind Ansible's back, someone makes Team A's registry the default in Zadig"
-    python - "${SIM_URL}" "${SIM_ADMIN_TOKEN}" <<'PY'
+    python - "${SIM_URL}" "${SIM_ADMIN_TOKEN}" <<'PY' || return 1
 import json, sys, urllib.request
 url, token = sys.argv[1], sys.argv[2]
 headers = {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'}
@@ -177,9 +191,9 @@ request = urllib.request.Request(url + '/openapi/system/registry/' + team['regis
 print('PUT /openapi/system/registry/%s -> %s' % (team['registry_id'], urllib.request.urlopen(request).status))
 PY
 
-    before="$(simulator_writes)"
+    before="$(simulator_writes)" || return 1
     say "4/5 Check mode with --diff: the role plans the whole list and reports exactly that drift, writing nothing"
-    play 1 -i "${inventory}" "${playbook}" --check --diff
+    play 1 -i "${inventory}" "${playbook}" --check --diff || return 1
 
     say "5/5 The drift check a scheduled job runs: fail_on_drift goes red, writing nothing"
     output="$(mktemp)"
