@@ -709,14 +709,21 @@ def test_truncate_fault_declares_more_than_it_sends_then_closes(server_v41):
     connection.close()
 
 
+def cut_short(send):
+    """Whether an answer stopped before its Content-Length: urllib3 2 raises, urllib3 1.26 hands the bytes over."""
+    try:
+        response = send()
+    except requests.exceptions.ChunkedEncodingError:
+        return True
+    return len(response.content) < int(response.headers['Content-Length'])
+
+
 def test_truncate_fault_through_requests_and_on_an_empty_body(server_v41):
     server_v41.sim.add_fault('truncate', method='POST', keep=5)
-    with pytest.raises(requests.exceptions.ChunkedEncodingError):
-        create(server_v41)
+    assert cut_short(lambda: create(server_v41))
     assert len(server_v41.sim.registries) == 1
     server_v41.sim.add_fault('truncate', method='GET')
-    with pytest.raises(requests.exceptions.ChunkedEncodingError):
-        call(server_v41, 'GET', OPENAPI, token='unknown')
+    assert cut_short(lambda: call(server_v41, 'GET', OPENAPI, token='unknown'))
 
 
 def test_slow_fault_outlasts_the_client_timeout_without_blocking_other_requests(server_v41):
