@@ -25,7 +25,7 @@ import time
 import traceback
 import warnings
 from secrets import choice as secure_choice
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import urlsplit
 
 try:
     import requests
@@ -41,16 +41,15 @@ from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.zadig.core.plugins.module_utils import _answers
 from ansible_collections.zadig.core.plugins.module_utils._answers import REGISTRY_ID, ShapeError
+from ansible_collections.zadig.core.plugins.module_utils._mask import Masker
 
 OPENAPI = '/openapi/system/registry'
 INTERNAL = '/api/aslan/system/registry/namespaces'
 PUBLIC_KEY = '/api/aslan/system/rsaKey/publicKey'
 RETRY_STATUSES = (429, 502, 503, 504)
 WRITES = ('POST', 'PUT', 'DELETE')
-MASK = '********'
 LICENCE_CODE = 7050
 MAX_TIMEOUT = 86400
-MIN_SECRET = 4
 _CRYPTOGRAPHY = {}
 _BASE_URL = re.compile(r'^https?://[^/\s?#@]+(/[^\s?#]*)?\Z', re.I)
 _TOKEN = re.compile(r'^[\x21-\x7e]+\Z')
@@ -186,25 +185,6 @@ def _hint(status, method, path, reason=None, code=None):
     return None
 
 
-def secret_forms(secret):
-    """Every form a secret can take in a message: as is, trimmed, escaped by repr or JSON (Python's and Go's),
-    URL-quoted, flattened onto one line, and each of its lines alone (a JSON key file is a multi-line secret)."""
-    forms = set()
-    values = {secret, secret.strip()}
-    lines = secret.splitlines()  # every line boundary: \n, \r, \v, \f, \x1c-\x1e, \x85, U+2028, U+2029
-    if len(lines) > 1:
-        values.update(line.strip() for line in lines)
-    for value in values:
-        if not value:
-            continue
-        for escaped in (json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]):
-            # Go's encoding/json also escapes &, < and > (Zadig echoes request bodies that way)
-            forms.update((escaped, escaped.replace('&', '\\u0026').replace('<', '\\u003c').replace('>', '\\u003e')))
-        forms.update((value, repr(value)[1:-1], quote(value, safe=''), quote_plus(value),
-                      value.encode('unicode_escape').decode('ascii'), re.sub(r'\s+', ' ', value)))
-    return sorted((form for form in forms if form), key=len, reverse=True)
-
-
 def _valid_authority(base_url):
     """A host requests can use, and a port in range: urlsplit raises or returns None on what would fail later."""
     try:
@@ -262,7 +242,7 @@ class ZadigClient:
                  secrets=(), environ=None):
         if not HAS_REQUESTS:
             raise ZadigAPIError(missing_required_lib('requests'))
-        self._secrets = []
+        self._masker = Masker()
         self.add_secrets(token if isinstance(token, str) else None, *secrets)
         self.base_url, token = check_connection(base_url, token, validate_certs, ca_path, timeout)
         self.timeout = timeout
@@ -294,17 +274,11 @@ class ZadigClient:
             self.verify = False
 
     def redact(self, text):
-        for secret in self._secrets:
-            text = text.replace(secret, MASK)
-        return text
+        return self._masker.redact(text)
 
     def add_secrets(self, *values):
-        """Mask these values from now on; one shorter than MIN_SECRET would turn every message into asterisks."""
-        forms = set(self._secrets)
-        for value in values:
-            if isinstance(value, str) and len(value.strip()) >= MIN_SECRET:
-                forms.update(form for form in secret_forms(value) if len(form) >= MIN_SECRET)
-        self._secrets = sorted(forms, key=len, reverse=True)
+        """Mask these values, in every form they can take, in every message from now on."""
+        self._masker.add(*values)
 
     # ---- transport -------------------------------------------------------------
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._drift import drift_report, summary
-from ansible_collections.zadig.core.plugins.module_utils._plan import _replay as replay, plan_all
+from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all, replay
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
     REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, brief, check_list, describe, differences,
-    duplicates, export, filter_registries, find_matches, from_internal, internal_doc, needs_details, same_detail,
+    duplicates, export, filter_registries, from_internal, internal_doc, needs_details, same_detail,
     shown, validate, view)
+from ansible_collections.zadig.core.plugins.module_utils._snapshot import Snapshot
 
 SECRET_OPTIONS = ('access_key', 'secret_key')
 IN_USE = "The registry cannot be deleted, it's being used by environment"
@@ -67,12 +68,20 @@ class Reader:
                             **exc.as_result()) from None
 
 
-def _new_matches(registry_plan, before, now):
-    known = {r.get('registry_id') for r in before}
-    return [r for r in find_matches(now, registry_plan.desired) if r.get('registry_id') not in known]
+class Read:
+    """The server's list as one read returned it, indexed, and the ids of the list the task planned on (``before``):
+    telling a created registry from the ones already there costs the same whatever the number of registries."""
+
+    def __init__(self, registries, before_ids):
+        self.now = Snapshot(registries)
+        self.before_ids = before_ids
 
 
-def _refuse_rival_creates(plans, before, now):
+def _new_matches(registry_plan, read):
+    return [r for r in read.now.matches(registry_plan.desired) if r.get('registry_id') not in read.before_ids]
+
+
+def _refuse_rival_creates(plans, read):
     """Fail naming every registry that appeared twice or more while the task created it.
 
     Another job (or a person) created the same registry at the same moment:
@@ -80,8 +89,7 @@ def _refuse_rival_creates(plans, before, now):
     so the task names them all rather than claim another job's or let the
     others surface one run at a time.
     """
-    doubled = [(p, new) for p in plans if p.action == 'create' for new in [_new_matches(p, before, now)]
-               if len(new) > 1]
+    doubled = [(p, new) for p in plans if p.action == 'create' for new in [_new_matches(p, read)] if len(new) > 1]
     if not doubled:
         return
     names = ['%s: %s' % (describe(p.desired), ', '.join(r['registry_id'] for r in new)) for p, new in doubled]
@@ -92,13 +100,13 @@ def _refuse_rival_creates(plans, before, now):
                     duplicates=[view(r) for dummy, new in doubled for r in new])
 
 
-def _locate(registry_plan, before, now):
+def _locate(registry_plan, read):
     """Where the plan's registry is in a fresh list: for a create, the one match that was not there before."""
     if registry_plan.action == 'create':
-        _refuse_rival_creates([registry_plan], before, now)
-        new = _new_matches(registry_plan, before, now)
+        _refuse_rival_creates([registry_plan], read)
+        new = _new_matches(registry_plan, read)
         return new[0] if new else None
-    return next((r for r in now if r.get('registry_id') == registry_plan.registry_id), None)
+    return read.now.get(registry_plan.registry_id)
 
 
 def _took_effect(registry_plan, observed):
@@ -125,10 +133,10 @@ def _send(client, registry_plan):
         client.delete_registry(registry_plan.registry_id)
 
 
-def _set_projects(client, read, registry_plan, before):
+def _set_projects(client, read, registry_plan, before_ids):
     """After a create: the OpenAPI cannot set projects, so the internal PUT sets them on the new registry."""
     name = describe(registry_plan.desired)
-    created = _locate(registry_plan, before, read(name, 'created, then could not read back', changed=True))
+    created = _locate(registry_plan, Read(read(name, 'created, then could not read back', changed=True), before_ids))
     if created is None:
         raise TaskError('Zadig answered success but %s is not in its list of registries' % name, changed=False)
     try:
@@ -155,7 +163,7 @@ def _dind_suspects(registries):
             % (', '.join(describe(brief(r)) for r in broken[:3]), 'it' if len(broken) == 1 else 'them'))
 
 
-def _write(client, read, registry_plan, before):
+def _write(client, read, registry_plan, before, before_ids):
     """Send the write; after a 5xx or no answer, re-list first and retry only a transient failure that left no trace."""
     name = describe(registry_plan.before or registry_plan.desired)
     for attempt in (1, 2):
@@ -175,7 +183,7 @@ def _write(client, read, registry_plan, before):
                                 **exc.as_result()) from None
             now = read(name, 'the %s failed (%s); check Zadig before rerunning: could not read back'
                        % (registry_plan.action, exc))
-            observed = _locate(registry_plan, before, now)
+            observed = _locate(registry_plan, Read(now, before_ids))
             if registry_plan.action == 'update' and observed is None:
                 raise TaskError('could not update %s: it is gone from Zadig; another job or a person deleted it '
                                 'after this task read the registries (%s). Nothing was written; rerun the task to '
@@ -194,12 +202,12 @@ def _write(client, read, registry_plan, before):
 
 
 def _expected(registry_plan, predicted):
-    """The registry as the whole run leaves it, from the predicted final list (None once deleted)."""
+    """The registry as the whole run leaves it, from the predicted final list (a ``Snapshot``; None once deleted)."""
     if registry_plan.action == 'delete':
         return None
     if registry_plan.after.get('registry_id'):
-        return next((r for r in predicted if r.get('registry_id') == registry_plan.after['registry_id']), None)
-    return next((r for r in find_matches(predicted, registry_plan.desired) if not r.get('registry_id')), None)
+        return predicted.get(registry_plan.after['registry_id'])
+    return next((r for r in predicted.matches(registry_plan.desired) if not r.get('registry_id')), None)
 
 
 def _verify(registry_plan, observed, expected, warnings):
@@ -264,9 +272,10 @@ def _deleted_or_deduped(plans, before, desired_list, dedupe):
     """The ids whose users decide the plan: every registry to delete, and every duplicate dedupe chooses among."""
     ids = {p.before['registry_id'] for p in plans if p.action == 'delete'}
     if dedupe:
+        before = Snapshot(before)
         for desired in desired_list:
             if desired['state'] == 'present' and not desired.get('registry_id'):
-                matches = find_matches(before, desired)
+                matches = before.matches(desired)
                 if len(matches) > 1:
                     ids.update(r['registry_id'] for r in matches)
     return sorted(ids)
@@ -318,8 +327,8 @@ def prepare(client, entries, subject=None, purge=False, partial=False, dedupe=Fa
         desired_list = [_openapi_only(d) for d in desired_list]
         read = Reader(client)
         before = read(subject, 'could not read the registries to manage')
-    plans, predicted = plan_all(before, desired_list, purge, dedupe=dedupe, final=False)
-    if not read.details and not not_compared and _reencodes(plans):
+    planned = plan_all(before, desired_list, purge, dedupe=dedupe, final=False)
+    if not read.details and not not_compared and _reencodes(planned.plans):
         whole = Reader(client, details=True)
         try:
             before = whole(subject, 'could not read the registries to manage')
@@ -330,12 +339,16 @@ def prepare(client, entries, subject=None, purge=False, partial=False, dedupe=Fa
             warnings.append('the token may not read Zadig\'s internal registry list (HTTP %s), which a real run '
                             'uses to update swr and ecr registries without re-encoding their credentials; only '
                             'the OpenAPI fields were compared' % exc.result['status'])
-        plans, predicted = plan_all(before, desired_list, purge, dedupe=dedupe, final=False)
-    asked = _deleted_or_deduped(plans, before, desired_list, dedupe)
-    in_use = _look_up_users(client, asked, subject, partial, warnings) if asked else {}
-    plans, predicted = plan_all(before, desired_list, purge, in_use, dedupe)
-    warnings += [warning for registry_plan in plans for warning in registry_plan.warnings]
-    return Prepared(subject, read, before, plans, predicted, warnings, not_compared)
+        planned = plan_all(before, desired_list, purge, dedupe=dedupe, final=False)
+    asked = _deleted_or_deduped(planned.plans, before, desired_list, dedupe)
+    if asked:
+        # Who uses the registries to delete decides which deletes Zadig allows: plan again knowing it.
+        in_use = _look_up_users(client, asked, subject, partial, warnings)
+        planned = plan_all(before, desired_list, purge, in_use, dedupe)
+    else:
+        planned.refuse_an_unwanted_heir()
+    warnings += [warning for registry_plan in planned.plans for warning in registry_plan.warnings]
+    return Prepared(subject, read, before, planned.plans, planned.predicted, warnings, not_compared)
 
 
 def carry_out(client, prepared):
@@ -344,14 +357,15 @@ def carry_out(client, prepared):
     if not writes:
         return
     read, before = prepared.read, prepared.before
+    before_ids = {r.get('registry_id') for r in before}
     if any(p.write == 'internal' or (p.action == 'create' and p.changes) for p in writes):
         read = Reader(client, details=True)
     done = 0
     for registry_plan in writes:
         try:
-            _write(client, read, registry_plan, before)
+            _write(client, read, registry_plan, before, before_ids)
             if registry_plan.action == 'create' and registry_plan.changes:
-                _set_projects(client, read, registry_plan, before)
+                _set_projects(client, read, registry_plan, before_ids)
         except TaskError as exc:
             if registry_plan.action == 'delete' and IN_USE in (exc.result.get('description') or ''):
                 if registry_plan.origin != 'entry':
@@ -367,11 +381,12 @@ def carry_out(client, prepared):
         done += 1
     if any(not p.changed for p in writes):
         prepared.predicted = replay(before, prepared.plans)
-    now = read(prepared.subject, 'Zadig accepted the changes but could not read back', changed=True)
-    _refuse_rival_creates([p for p in writes if p.changed], before, now)
+    now = Read(read(prepared.subject, 'Zadig accepted the changes but could not read back', changed=True), before_ids)
+    _refuse_rival_creates([p for p in writes if p.changed], now)
+    predicted = Snapshot(prepared.predicted)
     for registry_plan in [p for p in writes if p.changed]:
-        registry_plan.observed = _verify(registry_plan, _locate(registry_plan, before, now),
-                                         _expected(registry_plan, prepared.predicted), prepared.warnings)
+        registry_plan.observed = _verify(registry_plan, _locate(registry_plan, now),
+                                         _expected(registry_plan, predicted), prepared.warnings)
 
 
 def _keep(registry_plan, warnings):

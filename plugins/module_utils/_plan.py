@@ -5,15 +5,17 @@
 
 Plain data in, plain data out: no HTTP and no Ansible here, so check mode, diff,
 the real run and the role all decide through the same functions, and
-``predict`` applies a plan to a copy of the list by Zadig's own default rules.
-Not a public API.
+the plans are applied one after another to a ``Snapshot`` of the list by Zadig's
+own default rules. Each step costs the same whatever the number of registries,
+so a whole list plans in linear time. Not a public API.
 """
 
 from __future__ import annotations
 
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
     REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, FIELDS, InputError, brief, comparable, describe,
-    diff_view, find_matches, internal_doc, normalise_address, same_detail, select, shown, view)
+    diff_view, find_matches, internal_doc, natural_key, same_detail, shown, view)
+from ansible_collections.zadig.core.plugins.module_utils._snapshot import Snapshot
 
 
 class Plan:
@@ -82,8 +84,19 @@ def used_by(references):
     return '; '.join(parts)
 
 
+def select(registries, desired):
+    """The one registry a task is about, or None; several matches are an error that lists them."""
+    matches = registries.matches(desired)
+    if len(matches) > 1:
+        raise ConflictError('%d registries match %s: %s; set registry_id to choose one'
+                            % (len(matches), describe(desired), ', '.join(r['registry_id'] for r in matches)))
+    return matches[0] if matches else None
+
+
 def plan(registries, desired, in_use=None, keep_default=None):
     """Decide what a task does: create, update, delete or nothing. Raises ConflictError when it cannot decide.
+
+    ``registries`` is a ``Snapshot``, or a list for a single task.
 
     ``in_use`` maps registry ids to the projects and environments that use them
     (zadig-api.md §14.2), for the ids Zadig could tell; deleting one of those is refused.
@@ -91,6 +104,8 @@ def plan(registries, desired, in_use=None, keep_default=None):
     registry flagged default too (a server can hold two) is updated with the flag
     off, since sending it on would take the default from the listed one (§5).
     """
+    if not isinstance(registries, Snapshot):
+        registries = Snapshot(registries)
     existing = select(registries, desired)
     if desired['state'] == 'absent':
         references = (in_use or {}).get((existing or {}).get('registry_id'))
@@ -104,22 +119,18 @@ def plan(registries, desired, in_use=None, keep_default=None):
     return _plan_update(registries, desired, existing, keep_default)
 
 
-def _defaults_other_than(registries, registry_id):
-    return [brief(r) for r in registries if r.get('is_default') and r.get('registry_id') != registry_id]
-
-
 def _plan_absent(registries, desired, existing, origin='entry'):
     if existing is None:
         return Plan('none', desired, warnings=_namespace_hint(registries, desired))
     warnings = []
     if existing.get('is_default'):
-        remaining = [r for r in registries if r is not existing]
-        if remaining and not any(r.get('is_default') for r in remaining):
-            new_default = brief(remaining[0])
+        first = registries.first_other_than(existing['registry_id'])
+        if first is not None and not registries.defaults_other_than(existing['registry_id']):
+            new_default = brief(first)
             warnings.append('%s was the default registry; Zadig makes the first remaining registry (%s %s) '
                             'the default' % (describe(brief(existing)), new_default['registry_id'],
                                              new_default['address']))
-        elif not remaining:
+        elif first is None:
             warnings.append('%s was the last registry; Zadig now has none' % describe(brief(existing)))
     return Plan('delete', desired, before=view(existing), after=None, warnings=warnings, origin=origin)
 
@@ -128,8 +139,8 @@ def _namespace_hint(registries, desired):
     """An omitted namespace means the empty one: say so when only registries with a namespace have the address."""
     if desired.get('registry_id') or desired.get('namespace'):
         return []
-    namespaces = sorted({(r.get('namespace') or '').strip() for r in registries
-                         if normalise_address(r.get('address')) == desired.get('address')} - {''})
+    namespaces = sorted({(r.get('namespace') or '').strip() for r in registries.with_address(desired['address'])}
+                        - {''})
     if not namespaces:
         return []
     return ['nothing to delete: no registry %s has an empty namespace, which an omitted namespace means; registries '
@@ -161,7 +172,7 @@ def _plan_create(registries, desired):
     }
     secrets = {field: 'changed' for field in SECRET_FIELDS if field in credentials}
     changes = {'projects': desired['projects']} if desired.get('projects') else {}
-    previous = _defaults_other_than(registries, None) if is_default else []
+    previous = registries.defaults_other_than(None) if is_default else []
     return Plan('create', desired, before=None, after=after, body=body,
                 previous_default=previous[0] if previous else None, changes=changes, secrets=secrets)
 
@@ -180,11 +191,10 @@ def _compare_details(desired, known):
 
 def _refuse_taken_key(registries, before, after):
     """An update must not give a registry the natural key another one holds: Zadig would keep both, ambiguous."""
-    key = (normalise_address(after['address']), after['namespace'].strip())
-    if key == (normalise_address(before['address']), before['namespace'].strip()):
+    key = natural_key(after)
+    if key == natural_key(before):
         return
-    others = [r for r in registries if r.get('registry_id') != before['registry_id']]
-    taken = [r for r in others if (normalise_address(r.get('address')), (r.get('namespace') or '').strip()) == key]
+    taken = [r for r in registries.with_key(key) if r.get('registry_id') != before['registry_id']]
     if taken:
         raise ConflictError('cannot give %s the address %s and namespace %s: %s already has them, and Zadig would '
                             'then hold two registries with one key; delete or change %s first'
@@ -225,7 +235,7 @@ def _plan_update(registries, desired, existing, keep_default=None):
                          'save a %s registry without one' % (describe(before), after['provider']))
     previous = None
     if after['is_default'] and not before['is_default']:
-        others = _defaults_other_than(registries, before['registry_id'])
+        others = registries.defaults_other_than(before['registry_id'])
         previous = others[0] if others else None
     if before['is_default'] and not after['is_default']:
         warnings.append('is_default: false on %s, the default registry, leaves Zadig with no default registry '
@@ -244,32 +254,6 @@ def _plan_update(registries, desired, existing, keep_default=None):
                 warnings=warnings)
 
 
-def predict(registries, registry_plan):
-    """The server's list after a plan's write, by Zadig's default rules: the plan applied to a copy.
-
-    A new default takes the flag from every other registry; deleting the
-    default hands it to the first remaining registry (§5).
-    """
-    result = [dict(r) for r in registries]
-    if registry_plan.action == 'none':
-        return result
-    target = registry_plan.registry_id
-    index = next((i for i, r in enumerate(result) if target and r.get('registry_id') == target), None)
-    if registry_plan.action == 'delete':
-        gone = result.pop(index)
-        if gone.get('is_default') and result and not any(r.get('is_default') for r in result):
-            result[0]['is_default'] = True
-        return result
-    if registry_plan.after['is_default']:
-        for registry in result:
-            registry['is_default'] = False
-    if index is None:
-        result.append(dict(registry_plan.after))
-    else:
-        result[index] = dict(registry_plan.after)
-    return result
-
-
 def keeper(matches, in_use):
     """Which of several registries with one key dedupe keeps: the one an environment uses, else the default, else
     the oldest (ObjectIDs start with their creation time)."""
@@ -279,18 +263,18 @@ def keeper(matches, in_use):
 
 
 def _plan_dedupe(snapshot, desired, in_use, named_ids, heirs):
-    """Plans for the duplicates of an entry's key (delete those nothing uses), the id of the one kept, and the
-    server's list after them.
+    """Plans for the duplicates of an entry's key (delete those nothing uses), applied to ``snapshot``, and the id
+    of the one kept.
 
     A duplicate another entry names by registry_id is that entry's: neither kept for this one nor deleted.
     """
-    matches = [r for r in find_matches(snapshot, desired) if r['registry_id'] not in named_ids]
+    matches = [r for r in snapshot.matches(desired) if r['registry_id'] not in named_ids]
     if not matches:
-        return [], None, snapshot
+        return [], None
     kept_id = keeper(matches, in_use)['registry_id']
     plans = []
     for registry_id in [r['registry_id'] for r in matches if r['registry_id'] != kept_id]:
-        registry = next(r for r in snapshot if r.get('registry_id') == registry_id)  # as the deletes before leave it
+        registry = snapshot.get(registry_id)  # as the deletes before leave it
         if in_use.get(registry_id):
             registry_plan = Plan('none', {'state': 'absent', 'registry_id': registry_id},
                                  before=view(registry), after=view(registry), origin='dedupe', warnings=[
@@ -303,16 +287,52 @@ def _plan_dedupe(snapshot, desired, in_use, named_ids, heirs):
                                                                                     kept_id))
         registry_plan.index = None
         plans.append(registry_plan)
-        snapshot = _predict_noting_heirs(snapshot, registry_plan, heirs)
-    return plans, kept_id, snapshot
+        _apply_noting_heirs(snapshot, registry_plan, heirs)
+    return plans, kept_id
 
 
-def _replay(registries, plans):
-    """The server's list once these plans are carried out, as ``predict`` would leave it."""
-    result = [dict(r) for r in registries]
+def replay(registries, plans):
+    """The server's list once these plans are carried out, by Zadig's default rules."""
+    snapshot = Snapshot(registries)
     for registry_plan in plans:
-        result = predict(result, registry_plan)
-    return result
+        snapshot.apply(registry_plan)
+    return snapshot.registries()
+
+
+class Planned:
+    """What ``plan_all`` decided: the plans in the order to carry them out, the server's list as they leave it,
+    and each (deleted default, registry that inherits the default) on the way."""
+
+    def __init__(self, plans, predicted, heirs):
+        self.plans = plans
+        self.predicted = predicted
+        self.heirs = heirs
+
+    def refuse_an_unwanted_heir(self):
+        """Deleting the default hands it to the first remaining registry; refuse a list whose entry for that
+        registry says is_default: false, whatever the order of the entries: a rerun would have to undo it, and
+        recent Zadig would refuse to."""
+        by_id, without_id = {}, []
+        for number, (deleted, heir) in enumerate(self.heirs):
+            if heir.get('registry_id'):
+                by_id.setdefault(heir['registry_id'], (number, deleted))
+            else:
+                without_id.append((number, deleted, heir))
+        found = []
+        for registry_plan in self.plans:
+            if registry_plan.index is None or registry_plan.desired.get('is_default') is not False:
+                continue
+            target = (registry_plan.before or {}).get('registry_id') or (registry_plan.after or {}).get('registry_id')
+            if target in by_id:
+                found.append(by_id[target] + (registry_plan,))
+            elif not target:
+                found += [(number, deleted, registry_plan) for number, deleted, heir in without_id
+                          if find_matches([heir], registry_plan.desired)]
+        if found:
+            dummy, deleted, registry_plan = min(found, key=lambda hit: hit[0])
+            raise ConflictError('deleting %s, the default registry, makes Zadig hand the default to %s, whose '
+                                'entry says is_default: false; set is_default: true on the registry that should '
+                                'be the default' % (describe(brief(deleted)), describe(registry_plan.desired)))
 
 
 def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False, final=True):
@@ -322,11 +342,12 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False, f
     predicts the run as a whole. With ``dedupe``, an entry whose key several
     registries share is applied to the one kept (``keeper``), after plans that
     delete the others nothing uses. Purge keeps a registry an environment uses
-    (a plan that does nothing, with a warning). Returns the plans in the order
-    to carry them out, and the server's list as it will be afterwards.
+    (a plan that does nothing, with a warning). Returns a ``Planned``; with
+    ``final`` false, the caller settles the heirs (``refuse_an_unwanted_heir``)
+    once it knows which deletes Zadig will allow.
     """
     in_use = in_use or {}
-    snapshot = [dict(r) for r in registries]
+    snapshot = Snapshot(registries)
     defaults = {i for i, d in enumerate(desired_list) if d.get('is_default') and d['state'] == 'present'}
     order = sorted(range(len(desired_list)), key=lambda i: i not in defaults)
     named_ids = {d['registry_id'] for d in desired_list if d.get('registry_id')}
@@ -334,8 +355,8 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False, f
     for index in order:
         desired = desired_list[index]
         if dedupe and desired['state'] == 'present' and not desired.get('registry_id') and len(
-                find_matches(snapshot, desired)) > 1:
-            extra, kept_id, snapshot = _plan_dedupe(snapshot, desired, in_use, named_ids, heirs)
+                snapshot.matches(desired)) > 1:
+            extra, kept_id = _plan_dedupe(snapshot, desired, in_use, named_ids, heirs)
             plans.extend(extra)
             if kept_id:
                 desired = dict(desired, registry_id=kept_id)
@@ -352,11 +373,11 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False, f
         if target:
             targets[target] = index
         plans.append(registry_plan)
-        snapshot = _predict_noting_heirs(snapshot, registry_plan, heirs)
+        _apply_noting_heirs(snapshot, registry_plan, heirs)
     if purge:
         named = {p.after.get('registry_id') for p in plans if p.after}
         for registry_id in [r['registry_id'] for r in snapshot if r.get('registry_id') and r['registry_id'] not in named]:
-            registry = next(r for r in snapshot if r.get('registry_id') == registry_id)  # as the plans before leave it
+            registry = snapshot.get(registry_id)  # as the plans before leave it
             references = in_use.get(registry_id)
             if references:
                 registry_plan = Plan('none', {'state': 'absent', 'registry_id': registry['registry_id']},
@@ -368,34 +389,15 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False, f
                                              registry, origin='purge')
             registry_plan.index = None
             plans.append(registry_plan)
-            snapshot = _predict_noting_heirs(snapshot, registry_plan, heirs)
+            _apply_noting_heirs(snapshot, registry_plan, heirs)
+    planned = Planned(plans, snapshot.registries(), heirs)
     if final:
-        _refuse_an_unwanted_heir(plans, heirs)
-    return plans, snapshot
+        planned.refuse_an_unwanted_heir()
+    return planned
 
 
-def _predict_noting_heirs(snapshot, registry_plan, heirs):
-    """``predict``, noting (deleted default, heir) when a delete hands the default to the first remaining registry."""
-    after = predict(snapshot, registry_plan)
-    if registry_plan.action == 'delete' and registry_plan.before['is_default'] and not any(
-            r.get('is_default') for r in snapshot if r.get('registry_id') != registry_plan.registry_id):
-        heir = next((r for r in after if r.get('is_default')), None)
-        if heir is not None:
-            heirs.append((registry_plan.before, heir))
-    return after
-
-
-def _refuse_an_unwanted_heir(plans, heirs):
-    """Deleting the default hands it to the first remaining registry (§5); refuse a list whose entry for that
-    registry says is_default: false, whatever the order of the entries: a rerun would have to undo it, and recent
-    Zadig would refuse to."""
-    for deleted, heir in heirs:
-        for registry_plan in plans:
-            if registry_plan.index is None or registry_plan.desired.get('is_default') is not False:
-                continue
-            target = (registry_plan.before or {}).get('registry_id') or (registry_plan.after or {}).get('registry_id')
-            if target == heir.get('registry_id') or (not target and not heir.get('registry_id') and find_matches(
-                    [heir], registry_plan.desired)):
-                raise ConflictError('deleting %s, the default registry, makes Zadig hand the default to %s, whose '
-                                    'entry says is_default: false; set is_default: true on the registry that should '
-                                    'be the default' % (describe(brief(deleted)), describe(registry_plan.desired)))
+def _apply_noting_heirs(snapshot, registry_plan, heirs):
+    """Apply the plan, noting (deleted default, heir) when a delete hands the default to the first remaining one."""
+    heir = snapshot.apply(registry_plan)
+    if heir is not None:
+        heirs.append((registry_plan.before, heir))

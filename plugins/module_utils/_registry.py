@@ -313,17 +313,7 @@ def find_matches(registries, desired):
     if desired.get('registry_id'):
         return [r for r in registries if r.get('registry_id') == desired['registry_id']]
     key = (desired['address'], desired.get('namespace') or '')
-    return [r for r in registries
-            if (normalise_address(r.get('address')), (r.get('namespace') or '').strip()) == key]
-
-
-def select(registries, desired):
-    """The one registry a task is about, or None; several matches are an error that lists them."""
-    matches = find_matches(registries, desired)
-    if len(matches) > 1:
-        raise ConflictError('%d registries match %s: %s; set registry_id to choose one'
-                            % (len(matches), describe(desired), ', '.join(r['registry_id'] for r in matches)))
-    return matches[0] if matches else None
+    return [r for r in registries if natural_key(r) == key]
 
 
 def brief(registry):

@@ -926,8 +926,9 @@ def control(sim, method, target, body):
         return ok
     if path == '/_sim/registries' and method == 'GET':
         return Response(200, sim.snapshot(), 'application/json')
-    if path == '/_sim/registries' and method == 'POST':
-        return Response(200, sim.seed(**data), 'application/json')
+    if path == '/_sim/registries' and method == 'POST':  # one registry, or a list of them in one request
+        seeded = [sim.seed(**item) for item in data] if isinstance(data, list) else sim.seed(**data)
+        return Response(200, seeded, 'application/json')
     if path == '/_sim/faults' and method == 'POST':
         try:
             sim.add_fault(**data)

@@ -161,7 +161,8 @@ def test_a_failed_write_after_earlier_writes_reports_them(monkeypatch):
 
 def test_plan_all_predicts_the_default_handover_of_a_delete():
     server = [reg(ID_A, 'a', is_default=True), reg(ID_B, 'b'), reg(ID_C, 'c')]
-    plans, predicted = plan_all(server, [validate({'registry_id': ID_A, 'state': 'absent'})])
+    planned = plan_all(server, [validate({'registry_id': ID_A, 'state': 'absent'})])
+    plans, predicted = planned.plans, planned.predicted
     assert plans[0].action == 'delete'
     assert [(r['registry_id'], r['is_default']) for r in predicted] == [(ID_B, True), (ID_C, False)]
 
