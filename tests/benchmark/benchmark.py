@@ -149,9 +149,33 @@ SINGLE_PLAYBOOK = '''
 '''
 
 
-def desired(count):
-    return [{'address': 'https://reg-%d.bench.test' % i, 'namespace': 'ns%d' % i, 'provider': 'native',
-             'region': '', 'is_default': i == 0} for i in range(count)]
+INFO_PLAYBOOK = '''
+- name: zadig_registry_info over every registry
+  hosts: localhost
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  tasks:
+    - name: Read them all
+      zadig.core.zadig_registry_info:
+        details: "{{ info_details }}"
+'''
+
+# Runs a command and prints the peak resident memory of its process tree (the largest process reaped), in KiB.
+PEAK_WRAPPER = (
+    'import resource, subprocess, sys\n'
+    'code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False).returncode\n'
+    'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n'
+    'sys.exit(code)\n')
+
+
+def desired(count, credentials=False):
+    wanted = [{'address': 'https://reg-%d.bench.test' % i, 'namespace': 'ns%d' % i, 'provider': 'native',
+               'region': '', 'is_default': i == 0} for i in range(count)]
+    if credentials:
+        for i, registry in enumerate(wanted):
+            registry.update(access_key='robot-%d' % i, secret_key='bench secret %d' % i)
+    return wanted
 
 
 class Simulator:
@@ -177,13 +201,17 @@ class Simulator:
             return json.load(answer)
 
     def seed(self, registries, drift=0.0):
-        """Reset, then store the registries; a ``drift`` share of them with another provider."""
+        """Reset, then store the registries (in one request); a ``drift`` share of them with another provider."""
         self.call('POST', '/_sim/reset')
         step = int(1 / drift) if drift else 0
+        seeded = []
         for index, registry in enumerate(registries):
             provider = 'harbor' if step and index % step == step - 1 else registry['provider']
-            self.call('POST', '/_sim/registries', dict(address=registry['address'], namespace=registry['namespace'],
-                                                       provider=provider, is_default=registry['is_default']))
+            seeded.append(dict(address=registry['address'], namespace=registry['namespace'], provider=provider,
+                               is_default=registry['is_default'], access_key=registry.get('access_key', ''),
+                               secret_key=registry.get('secret_key', '')))
+        if seeded:
+            self.call('POST', '/_sim/registries', seeded)
         self.call('DELETE', '/_sim/requests')
 
     def requests(self):
@@ -194,30 +222,75 @@ class Simulator:
         self.process.wait()
 
 
-def play(playbook, extra_vars, env, options=()):
-    """Wall time of one ansible-playbook run; fails loudly if the playbook fails."""
+def play(playbook, extra_vars, env, options=(), peak=None):
+    """Wall time of one ansible-playbook run; fails loudly if the playbook fails. With ``peak`` (a list), the run's
+    peak memory in MiB is appended to it, measured by a wrapper process (its start-up is in the time too)."""
     with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as handle:
         handle.write(playbook)
     with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as variables:
         json.dump(extra_vars, variables)
+    command = ['ansible-playbook', handle.name, '-e', '@' + variables.name, *options]
+    if peak is not None:
+        command = [sys.executable, '-c', PEAK_WRAPPER] + command
     start = time.perf_counter()
-    finished = subprocess.run(['ansible-playbook', handle.name, '-e', '@' + variables.name, *options], env=env,
-                              capture_output=True, text=True, check=False)
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     os.unlink(handle.name)
     os.unlink(variables.name)
     if finished.returncode:
         raise SystemExit('playbook failed:\n%s\n%s' % (finished.stdout[-3000:], finished.stderr[-3000:]))
+    if peak is not None:
+        peak.append(int(finished.stdout.split()[-1]) / 1024)
     return elapsed
 
 
-def measure(sim, runs, prepare, playbook, extra_vars, env, options=()):
+def measure(sim, runs, prepare, playbook, extra_vars, env, options=(), peak=None):
     """Median wall time over ``runs`` runs, each from the state ``prepare`` sets, and the requests of the last."""
     times = []
     for dummy in range(runs):
         prepare()
-        times.append(play(playbook, extra_vars, env, options))
+        times.append(play(playbook, extra_vars, env, options, peak))
     return statistics.median(times), sim.requests()
+
+
+def scale_rows(sim, runs, sizes, connection, env):
+    """The role and zadig_registry_info on large servers: no drift with and without credentials compared, and 10%
+    drift at the largest size; with the peak memory of ansible-playbook."""
+    rows, figures = [], {}
+    for count in sizes:
+        cases = [('no drift', False, 0.0), ('no drift, credentials compared', True, 0.0)]
+        if count == max(sizes):
+            cases.append(('10% drift', False, 0.1))
+        for label, credentials, drift in cases:
+            wanted = desired(count, credentials)
+            peak = []
+            role = measure(sim, runs, lambda w=wanted, d=drift: sim.seed(w, d), ROLE_PLAYBOOK,
+                           dict(connection, zadig_registries=wanted), env, peak=peak)
+            rows.append(('registries role, %s' % label, count, role[0], role[1], max(peak)))
+            figures[(count, label)] = (role[0], role[1], max(peak))
+        for label, details in (('zadig_registry_info', False), ('zadig_registry_info, details: true', True)):
+            wanted = desired(count, details)
+            peak = []
+            info = measure(sim, runs, lambda w=wanted: sim.seed(w), INFO_PLAYBOOK,
+                           dict(connection, info_details=details), env, peak=peak)
+            rows.append((label, count, info[0], info[1], max(peak)))
+    return rows, figures
+
+
+def scale_targets(figures, sizes):
+    """Issue 21's targets at the largest size against the smallest."""
+    small, large = min(sizes), max(sizes)
+    lines = []
+    for label, requests in (('no drift', 1), ('no drift, credentials compared', 2)):
+        if (small, label) not in figures or small == large:
+            continue
+        seconds, sent, peak = figures[(large, label)]
+        lines.append(('role, %s, %d: at most 10x %d and under 15 s' % (label, large, small),
+                      seconds <= 10 * figures[(small, label)][0] and seconds < 15,
+                      '%.2f s (%.1fx)' % (seconds, seconds / figures[(small, label)][0])))
+        lines.append(('... peak memory under 300 MiB', peak < 300, '%.0f MiB' % peak))
+        lines.append(('... %d request(s)' % requests, sent == requests, '%d' % sent))
+    return lines
 
 
 def loop_rows(sim, runs, count, connection, env):
@@ -293,6 +366,9 @@ def main(argv=None):
                         help='skip the uri baseline from empty above this size (it takes ~0.43 s a registry)')
     parser.add_argument('--loop-size', type=int, default=100, help='registries in the loop scenarios')
     parser.add_argument('--hosts', type=int, default=10, help='Zadig servers (inventory hosts) in the hosts scenario')
+    parser.add_argument('--scale', default='1000,10000',
+                        help='registry counts of the scale rows (role and zadig_registry_info, with peak memory)')
+    parser.add_argument('--scale-only', action='store_true', help='measure the scale rows alone')
     args = parser.parse_args(argv)
     sim = Simulator()
     # Bytecode is cached on a user's machine; a benchmark that compiled every file on every run would not show them.
@@ -302,6 +378,13 @@ def main(argv=None):
     connection = {'zadig_url': sim.url, 'zadig_token': TOKEN}
     rows = []
     figures = {'count': args.loop_size, 'hosts count': args.hosts}
+    scale_sizes = [int(n) for n in args.scale.split(',')]
+    if args.scale_only:
+        try:
+            scale, scale_figures = scale_rows(sim, args.runs, scale_sizes, connection, env)
+        finally:
+            sim.stop()
+        return report_scale(scale, scale_figures, scale_sizes)
     try:
         empty = {'zadig_url': sim.url, 'zadig_token': TOKEN, 'zadig_registries': []}
         sim.seed(desired(100))
@@ -330,6 +413,7 @@ def main(argv=None):
         loop, found = loop_rows(sim, args.runs, args.loop_size, connection, env)
         rows += loop
         figures.update(found)
+        scale, scale_figures = scale_rows(sim, args.runs, scale_sizes, connection, env)
     finally:
         sim.stop()
     hosts, found = hosts_rows(args.runs, args.loop_size, args.hosts, env)
@@ -346,6 +430,16 @@ def main(argv=None):
     print('\nIssue 13 targets:')
     for text, met, figure in targets(figures):
         print('  %-64s %-12s %s' % (text, figure, 'met' if met else 'NOT MET'))
+    return report_scale(scale, scale_figures, scale_sizes)
+
+
+def report_scale(scale, figures, sizes):
+    print('\n%-52s %6s %10s %9s %9s' % ('scale', 'N', 'median s', 'requests', 'peak MiB'))
+    for name, count, seconds, requests, peak in scale:
+        print('%-52s %6s %10.2f %9s %9.0f' % (name, count, seconds, requests, peak))
+    print('\nIssue 21 targets:')
+    for text, met, figure in scale_targets(figures, sizes):
+        print('  %-64s %-16s %s' % (text, figure, 'met' if met else 'NOT MET'))
     return 0
 
 
