@@ -49,10 +49,10 @@ options:
     type: path
   timeout:
     description:
-      - Seconds each HTTP request may take as a whole, more than 0 and at most 86400. Connecting and the first
-        byte of the answer have C(timeout) seconds each, and the whole answer must have arrived C(timeout) seconds
-        after the request was sent, so an answer trickling in through a slow link or a buffering proxy cannot hold a
-        task; a request ends within about twice C(timeout).
+      - Seconds each HTTP request may take as a whole, more than 0 and at most 86400. Connecting (through a proxy
+        too), the TLS handshake, sending, and the status line, headers and body of the answer must all be done
+        C(timeout) seconds after the request started, so an answer trickling in through a slow link or a buffering
+        proxy cannot hold a task. Only the lookup of the host name is outside it.
       - Reads are retried up to three times, with back-off (0.5, 1 and 2 seconds), on connection errors, answers cut
         off, garbled or late on the way, and HTTP 429, 502, 503 and 504; when Zadig or a gateway sends
         C(Retry-After), a read waits that long instead, if it is at most C(timeout) seconds, and fails at once saying

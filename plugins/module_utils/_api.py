@@ -55,6 +55,8 @@ _BASE_URL = re.compile(r'^https?://[^/\s?#@]+(/[^\s?#]*)?\Z', re.I)
 _TOKEN = re.compile(r'^[\x21-\x7e]+\Z')
 _CONTROL_OR_SPACE = re.compile(r'[\x00-\x20\x7f]')
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.I | re.S)
+_DOWN_HINT = ('check that Zadig is running, that zadig_url (or ZADIG_URL) names its address and port, and that this '
+              'host can reach it (DNS, firewall, HTTPS_PROXY and NO_PROXY)')
 
 ENVIRONMENT = dict(zadig_url='ZADIG_URL', zadig_token='ZADIG_TOKEN', validate_certs='ZADIG_VALIDATE_CERTS',
                    ca_path='ZADIG_CA_PATH', timeout='ZADIG_TIMEOUT')
@@ -109,7 +111,12 @@ class _Again(Exception):
 
 
 class _Late(Exception):
-    """The answer did not arrive in full within the request's deadline."""
+    """The request did not end within its deadline; ``connected``: a connection was ready to carry it, so it may
+    have been delivered."""
+
+    def __init__(self, connected=True):
+        super().__init__(connected)
+        self.connected = connected
 
 
 class ZadigAPIError(Exception):
@@ -130,6 +137,7 @@ class ZadigAPIError(Exception):
         self.path = path
         self.delivered = delivered
         self.uncertain = uncertain
+        self.retry_after = None  # seconds a 429 or 503 asked to wait (Retry-After), when it said
 
     @property
     def licence(self):
@@ -259,6 +267,9 @@ class ZadigClient:
             self.warnings.append('ca_path is ignored because validate_certs is false')
         environ = os.environ if environ is None else environ
         self.session = requests.Session()
+        if hasattr(self.session, 'mount'):
+            self.session.mount('https://', _adapter())
+            self.session.mount('http://', _adapter())
         # The environment is the task's, passed in: proxies and CA bundle come from it, and a ~/.netrc entry for
         # the host can never replace the bearer token (requests applies netrc only when it trusts the environment).
         self.session.trust_env = False
@@ -305,18 +316,31 @@ class ZadigClient:
         Raises ``_Again`` when a GET may be tried once more, else the final ``ZadigAPIError``.
         """
         again = method == 'GET' and not last
-        deadline = time.monotonic() + self.timeout
+        deadline = _Deadline(self.timeout)
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), deadline:
                 # Said once, in words, through the task's warnings instead (see __init__).
                 warnings.simplefilter('ignore', requests.packages.urllib3.exceptions.InsecureRequestWarning)
-                response = self.session.request(method, self.base_url + path, json=body, params=params,
-                                                timeout=self.timeout, allow_redirects=False, verify=self.verify,
-                                                proxies=self.proxies, stream=True)
-                content = _read_body(response, deadline)
-        except _Late:
+                try:
+                    response = self.session.request(method, self.base_url + path, json=body, params=params,
+                                                    timeout=self.timeout, allow_redirects=False, verify=self.verify,
+                                                    proxies=self.proxies, stream=True)
+                    content = _read_body(response)
+                except Exception:
+                    if deadline.cut:
+                        raise _Late(deadline.connected) from None
+                    raise
+                if deadline.cut:
+                    raise _Late(deadline.connected)
+        except _Late as late:
             if again:
                 raise _Again() from None
+            if not late.connected:
+                raise self._error(method, path, 'cannot connect to Zadig at %s within %s seconds (timeout): %s '
+                                  'took the connection but did not complete it'
+                                  % (self.base_url, self.timeout, 'the proxy %s (from %s)'
+                                     % (self.proxy.shown, self.proxy.variable) if self.proxy else 'the server'),
+                                  delivered=False) from None
             raise self._error(method, path, 'the answer from %s did not arrive in full within %s seconds (timeout; '
                               'a slow link or a buffering proxy)' % (self.base_url, self.timeout)) from None
         except requests.exceptions.SSLError as exc:
@@ -328,13 +352,15 @@ class ZadigClient:
         except requests.exceptions.ConnectTimeout:
             if again:
                 raise _Again() from None
-            raise self._error(method, path, 'cannot connect to Zadig at %s within %s seconds'
-                              % (self.base_url, self.timeout), delivered=False) from None
-        except requests.exceptions.Timeout:
+            raise self._error(method, path, 'cannot connect to Zadig at %s within %s seconds; %s'
+                              % (self.base_url, self.timeout, _DOWN_HINT), delivered=False) from None
+        except requests.exceptions.Timeout as exc:
+            if self.proxy and deadline.unconnected:
+                raise self._proxy_error(method, path, exc, again) from None
             if again:
                 raise _Again() from None
             raise self._error(method, path, 'no answer from %s within %s seconds (timeout)'
-                              % (self.base_url, self.timeout)) from None
+                              % (self.base_url, self.timeout), delivered=not deadline.unconnected) from None
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
             if again:
                 raise _Again() from None
@@ -349,13 +375,15 @@ class ZadigClient:
             raise self._error(method, path, 'the request could not be built (%s): check zadig_url and '
                               'zadig_token' % type(exc).__name__, delivered=False) from None
         except requests.exceptions.RequestException as exc:
+            if self.proxy and deadline.unconnected:
+                raise self._proxy_error(method, path, exc, again) from None
             if again:
                 raise _Again() from None
             if _cut_off(exc):
                 raise self._error(method, path, 'the answer from %s was cut off before its end (%s); a proxy '
                                   'or the network broke it' % (self.base_url, _reason(exc))) from None
-            raise self._error(method, path, 'cannot reach Zadig at %s: %s' % (self.base_url, _reason(exc)),
-                              delivered=_delivered(exc)) from None
+            raise self._error(method, path, 'cannot reach Zadig at %s: %s; %s'
+                              % (self.base_url, _reason(exc), _DOWN_HINT), delivered=_delivered(exc)) from None
         except (OSError, ValueError, UnicodeError) as exc:
             raise self._error(method, path, 'could not send the request to %s (%s: %s)'
                               % (self.base_url, type(exc).__name__, exc), delivered=False) from None
@@ -447,7 +475,9 @@ class ZadigClient:
             parts.append(hint)
         elif not description:
             parts.append('the server gave no description')
-        raise self._error(method, path, ': '.join(parts), status, description, code=code)
+        error = self._error(method, path, ': '.join(parts), status, description, code=code)
+        error.retry_after = wait
+        raise error
 
     def _text(self, value):
         """Words the server sent, secrets masked first (before any flattening or cut could hide one), on one line."""
@@ -638,41 +668,148 @@ def _retry_after(value):
     return max(0, int((when - datetime.datetime.now(datetime.timezone.utc)).total_seconds() + 0.999))
 
 
-def _read_body(response, deadline):
-    """Every byte of the answer, or ``_Late`` once ``deadline`` passes.
+def _read_body(response):
+    """Every byte of the answer; ``_Deadline`` bounds the time it may take."""
+    try:
+        return b''.join(response.iter_content(65536))
+    finally:
+        response.close()
 
-    requests' timeout bounds each read of the socket, not the answer: one
-    trickling in could hold a task for ever. A timer shuts the connection's
-    socket down at the deadline, which ends a read blocked on it whatever the
-    library versions; the answer is then late, however the read failed.
+
+_DEADLINE = threading.local()
+
+
+class _Deadline:
+    """The deadline of one request: when it passes, every socket the request connected or reused is shut down.
+
+    requests' timeout bounds connecting and each read of the socket, not the
+    request: a server or proxy that trickles its headers or its body, or stalls
+    a CONNECT or a TLS handshake a few bytes at a time, could hold a task for
+    ever. Shutting the socket down ends whatever call is blocked on it, whatever
+    the library versions. The connections of the session's pools hand their
+    sockets over (``_WatchedConnection``); each is kept as a duplicate, which
+    stays usable while TLS takes the original over.
     """
-    sock = getattr(getattr(response.raw, 'connection', None), 'sock', None)
-    fired = threading.Event()
 
-    def cut():
-        fired.set()
+    def __init__(self, seconds):
+        self.cut = False  # the deadline passed and a socket of the request was shut down
+        self.connected = False  # a connection was ready to carry the request: it may have been delivered
+        self.watched = False  # a connection of the request was seen at all (not so with a stand-in session)
+        self._fired = False
+        self._socks = {}
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        _DEADLINE.current = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc_info):
+        self._timer.cancel()
+        _DEADLINE.current = None
+        with self._lock:
+            socks, self._socks = self._socks, None
+        for sock in socks.values():
+            sock.close()
+
+    @property
+    def unconnected(self):
+        """The request failed while its connection was being opened (to a proxy, through its CONNECT, or in the
+        TLS handshake): nothing of it can have reached Zadig."""
+        return self.watched and not self.connected
+
+    def watch(self, sock):
+        """Shut ``sock`` down at the deadline, at once if it passed already."""
+        self.watched = True
         try:
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
-        except (OSError, TypeError):
+            number = sock.fileno()
+            duplicate = socket.socket(fileno=os.dup(number))
+        except (OSError, AttributeError, ValueError):
+            return  # closed already (fileno -1), or not a socket
+        with self._lock:
+            if self._socks is None or number in self._socks:
+                duplicate.close()
+                return
+            self._socks[number] = duplicate
+            if self._fired:
+                self._shut(duplicate)
+
+    def _fire(self):
+        with self._lock:
+            self._fired = True
+            for sock in (self._socks or {}).values():
+                self._shut(sock)
+
+    def _shut(self, sock):
+        self.cut = True
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
             pass
 
-    timer = threading.Timer(max(0.0, deadline - time.monotonic()), cut) if sock is not None else None
-    if timer is not None:
-        timer.daemon = True
-        timer.start()
-    try:
-        content = b''.join(response.iter_content(65536))
-    except Exception:
-        if fired.is_set():
-            raise _Late() from None
-        raise
-    finally:
-        if timer is not None:
-            timer.cancel()
-        response.close()
-    if fired.is_set():
-        raise _Late()
-    return content
+
+def _watch(sock=None, connected=False):
+    deadline = getattr(_DEADLINE, 'current', None)
+    if deadline is not None:
+        if sock is not None:
+            deadline.watch(sock)
+        if connected:
+            deadline.watched = deadline.connected = True
+
+
+class _WatchedConnection:  # pylint: disable=no-member
+    """Mixed into urllib3's connection classes: hands the request's deadline every socket it opens or reuses."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        _watch(sock)
+        return sock
+
+    def connect(self):
+        super().connect()
+        _watch(connected=True)
+
+    def putrequest(self, *args, **kwargs):
+        if self.sock is not None:
+            _watch(self.sock, connected=True)
+        return super().putrequest(*args, **kwargs)
+
+
+_WATCHED_POOLS = {}
+
+
+def _watched_pools(manager):
+    """Make a urllib3 pool manager build pools whose connections hand their sockets to the request's deadline:
+    plain, TLS, through a proxy (CONNECT or not) or SOCKS alike."""
+    classes = getattr(manager, 'pool_classes_by_scheme', None)
+    if isinstance(classes, dict):
+        manager.pool_classes_by_scheme = {scheme: _watched_pool(pool) for scheme, pool in classes.items()}
+
+
+def _watched_pool(pool):
+    if pool not in _WATCHED_POOLS and not getattr(pool, 'zadig_watched', False):
+        connection = type('Watched' + pool.ConnectionCls.__name__, (_WatchedConnection, pool.ConnectionCls), {})
+        _WATCHED_POOLS[pool] = type('Watched' + pool.__name__, (pool,),
+                                    {'ConnectionCls': connection, 'zadig_watched': True})
+    return _WATCHED_POOLS.get(pool, pool)
+
+
+def _adapter():
+    """requests' adapter, its pools' connections watched by the request's deadline (``_Deadline``)."""
+
+    class Adapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            _watched_pools(self.poolmanager)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            _watched_pools(manager)
+            return manager
+
+    return Adapter()
 
 
 _PEM = re.compile(r'-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----', re.S)

@@ -10,6 +10,8 @@ server once, plan everything, write what differs, read back once. Not a public A
 
 from __future__ import annotations
 
+import time
+
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._drift import drift_report, summary
 from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all, replay
@@ -194,11 +196,13 @@ def _write(client, read, registry_plan, before, before_ids):
                                 'what the server now holds, and a rerun will not create a duplicate'
                                 % (registry_plan.action, name, exc), changed=True,
                                 registry=view(observed) if observed else {}, **exc.as_result()) from None
-            if attempt == 2 or not exc.safe_to_resend:
+            wait = exc.retry_after or 0
+            if attempt == 2 or not exc.safe_to_resend or wait > client.timeout:
                 later = '; Zadig may still apply it, so check Zadig before rerunning' if exc.status in (
                     None, 502, 504) and not exc.safe_to_resend else ''
                 raise TaskError('could not %s %s: %s (the server shows no change%s)'
                                 % (registry_plan.action, name, exc, later), changed=False, **exc.as_result()) from None
+            time.sleep(wait)  # a 503 that said when to come back (Retry-After, within timeout)
 
 
 def _expected(registry_plan, predicted):

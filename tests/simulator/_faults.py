@@ -65,13 +65,16 @@ class Fault:
       bytes of the body (half of it) are sent, then the connection closes.
     - ``trickle``: the real answer (handled, and so committed, at once), its body sent ``keep`` bytes (100) every
       ``delay`` seconds (0.5), as over a saturated link or through a buffering proxy.
+    - ``trickle_headers``: the real answer (handled, and so committed, at once), its status line and headers sent
+      ``keep`` bytes (10) every ``delay`` seconds (0.5), each write well within a client's read timeout, as a
+      stalling gateway or proxy can; the body follows at once.
 
     ``commit=True`` (for status, drop, echo_500, html and malformed) lets aslan handle the request first,
     effects and all, before the fault replaces its answer; by default the request never reaches aslan.
     """
 
     KINDS = ('status', 'drop', 'latency', 'slow', 'commit_then_500', 'commit_then_drop', 'echo_500', 'html',
-             'malformed', 'truncate', 'trickle')
+             'malformed', 'truncate', 'trickle', 'trickle_headers')
     REPLACING = ('status', 'drop', 'echo_500', 'html', 'malformed')
     DELAYING = ('latency', 'slow')
     DEFAULT_STATUS = {'status': 503, 'html': 502, 'malformed': 200}
@@ -89,7 +92,8 @@ class Fault:
         self.path = re.compile(path)
         self.count = int(count)
         self.status = int(status if status is not None else self.DEFAULT_STATUS.get(kind, 503))
-        self.delay = float(delay if delay is not None else {'slow': 60.0, 'trickle': 0.5}.get(kind, 0.0))
+        self.delay = float(delay if delay is not None else
+                           {'slow': 60.0, 'trickle': 0.5, 'trickle_headers': 0.5}.get(kind, 0.0))
         self.description = description
         self.body = None if body is _UNSET else body
         self.raw = raw

@@ -81,6 +81,7 @@ class Response:
         self.headers = headers or {}
         self.declared_length = None  # set by a truncate fault: more than payload() holds
         self.trickle = None  # set by a trickle fault: (bytes, seconds) per write of the body
+        self.trickle_headers = None  # set by a trickle_headers fault: (bytes, seconds) per write of the head
 
     def payload(self):
         """The body bytes sent (for a truncated answer, only those)."""
@@ -416,6 +417,9 @@ class Simulator:
         fault = self.take_fault(method, path, ('trickle',), after=True)
         if fault and response is not None:
             response.trickle = (fault.keep or 100, fault.delay)
+        fault = self.take_fault(method, path, ('trickle_headers',), after=True)
+        if fault and response is not None:
+            response.trickle_headers = (fault.keep or 10, fault.delay)
         fault = self.take_fault(method, path, Fault.DELAYING, after=True)
         if fault:
             self._wake.wait(fault.delay)
@@ -885,7 +889,10 @@ class Handler(BaseHTTPRequestHandler):
         for key, value in response.headers.items():
             self.send_header(key, value)
         self.send_header('Content-Length', str(response.declared_length or len(payload)))
-        self.end_headers()
+        if response.trickle_headers:
+            self._trickle_head(*response.trickle_headers)
+        else:
+            self.end_headers()
         if response.trickle and self.command != 'HEAD':
             size, delay = response.trickle
             for start in range(0, len(payload), size):
@@ -899,6 +906,16 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             self.connection.shutdown(2)
+
+    def _trickle_head(self, size, delay):
+        """The status line and headers, ``size`` bytes every ``delay`` seconds (a trickle_headers fault)."""
+        self._headers_buffer.append(b'\r\n')
+        head, self._headers_buffer = b''.join(self._headers_buffer), []
+        for start in range(0, len(head), size):
+            self.wfile.write(head[start:start + size])
+            self.wfile.flush()
+            if self.server.sim._wake.wait(delay):  # pylint: disable=protected-access
+                break
 
     def _dispatch(self):
         body = self._body()

@@ -196,3 +196,21 @@ def test_an_update_of_a_registry_another_job_deleted_says_it_is_gone(monkeypatch
     session.assert_done()
     assert 'is gone from Zadig' in str(info.value) and 'rerun the task to create it again' in str(info.value)
     assert info.value.result['changed'] is False and info.value.result['status'] == 500
+
+
+@pytest.mark.parametrize('retry_after, sent', [('2', 5), ('120', 3)], ids=['within timeout', 'beyond timeout'])
+def test_a_write_refused_with_retry_after_is_resent_after_that_wait_only_within_timeout(monkeypatch, retry_after,
+                                                                                       sent):
+    """A gateway's 503 that says when to come back: the resend waits that long, or the task fails saying so."""
+    slept = []
+    monkeypatch.setattr('time.sleep', slept.append)
+    busy = Call('POST', OPENAPI, 503, answer={'message': 'busy'}, headers={'Retry-After': retry_after})
+    calls = [Call('GET', OPENAPI, answer=[]), busy, Call('GET', OPENAPI, answer=[])]
+    if sent == 5:
+        calls += [Call('POST', OPENAPI, answer=OK), Call('GET', OPENAPI, answer=[reg(ID_A, 'new')])]
+        result, session = run(monkeypatch, [entry('new')], calls)
+        assert result['changed'] is True and slept == [2]
+    else:
+        with pytest.raises(TaskError, match=r'asked to be asked again in 120 seconds, longer than timeout'):
+            run(monkeypatch, [entry('new')], calls)
+        assert 120 not in slept
