@@ -344,9 +344,22 @@ class ZadigClient:
             raise self._error(method, path, 'the answer from %s did not arrive in full within %s seconds (timeout; '
                               'a slow link or a buffering proxy)' % (self.base_url, self.timeout)) from None
         except requests.exceptions.SSLError as exc:
+            reason = _reason(exc)
+            # What OpenSSL says when the port answers in plain HTTP (or another protocol) to a TLS hello.
+            if re.search(r'WRONG_VERSION_NUMBER|wrong version number|RECORD_LAYER_FAILURE|record layer failure|'
+                         r'PACKET_LENGTH_TOO_LONG|packet length too long|UNKNOWN_PROTOCOL|unknown protocol|'
+                         r'HTTP_REQUEST|http request', reason):
+                raise self._error(method, path, 'the server at %s does not speak TLS on that port (%s): it answered '
+                                  'the TLS handshake in plain HTTP or another protocol; if Zadig serves plain HTTP '
+                                  'there, use http:// in zadig_url (or ZADIG_URL), else check the port'
+                                  % (self.base_url, reason)) from None
+            if self.verify is False:
+                raise self._error(method, path, 'the TLS handshake with %s failed (%s); validate_certs is already '
+                                  'false, so the certificate is not the cause: check the port, and the TLS '
+                                  'settings of Zadig or of the proxy in front of it' % (self.base_url, reason)) from None
             raise self._error(method, path, 'TLS verification of %s failed (%s); set ca_path to the CA bundle '
                               'that signed the server certificate, or validate_certs to false'
-                              % (self.base_url, _reason(exc))) from None
+                              % (self.base_url, reason)) from None
         except requests.exceptions.ProxyError as exc:
             raise self._proxy_error(method, path, exc, again) from None
         except requests.exceptions.ConnectTimeout:

@@ -10,7 +10,9 @@ apart: same client, same errors, same warnings. Not a public API.
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import missing_required_lib
+import re
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.zadig.core.plugins.module_utils._api import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ZadigAPIError, ZadigClient)
@@ -18,6 +20,34 @@ from ansible_collections.zadig.core.plugins.module_utils._manage import TaskErro
 from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError, InputError
 
 EXPECTED_ERRORS = (InputError, ConflictError, TaskError, ZadigAPIError)
+_MISSING = re.compile(r'^missing required arguments: (.*?)(?: found in .*)?$')
+_NEXUS = re.compile(r'^value of provider must be one of: .*, got: nexus\b')
+
+
+def explain(msg):
+    """ansible-core's message for options that fail the argument spec, with what to do where it is ours to say.
+
+    Used for the module and for the controller path alike, so that both say the same.
+    """
+    missing = _MISSING.match(msg or '')
+    if missing:
+        names = [name for name in ('zadig_url', 'zadig_token') if name in missing.group(1).split(', ')]
+        if names:
+            return ('%s; set %s on the task, or once for every task of the play with module_defaults '
+                    '(group/zadig.core.zadig), or export %s (the role zadig.core.registries also takes the variables '
+                    '%s)' % (msg, ' and '.join(names), ' and '.join(name.upper() for name in names),
+                             ' and '.join(names)))
+    if _NEXUS.match(msg or ''):
+        return ("%s; nexus is listed in Zadig's documentation but refused by the server: use provider: native for "
+                'a Nexus registry' % msg)
+    return msg
+
+
+class ZadigModule(AnsibleModule):
+    """AnsibleModule whose failures to validate its options say what to do (``explain``)."""
+
+    def fail_json(self, msg, **kwargs):
+        super().fail_json(msg=explain(msg), **kwargs)
 
 
 def failure(exc, client=None):

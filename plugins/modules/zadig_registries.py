@@ -56,8 +56,11 @@ options:
         description: Namespace; required for every provider except V(ecr).
         type: str
       provider:
-        description: One of V(acr), V(tcr), V(swr), V(ecr), V(dockerhub), V(harbor) and V(native); required to create.
+        description:
+          - Registry provider, required to create a registry.
+          - Zadig's documentation also lists V(nexus), but the server refuses it; use V(native) for a Nexus registry.
         type: str
+        choices: [acr, tcr, swr, ecr, dockerhub, harbor, native]
       region:
         description: Required when the provider is V(ecr) or V(swr).
         type: str
@@ -320,17 +323,17 @@ path:
   sample: /api/aslan/system/registry/namespaces/65a1b2c3d4e5f60718293a4b
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.zadig.core.plugins.module_utils._entry import run_module
+from ansible_collections.zadig.core.plugins.module_utils._entry import ZadigModule, run_module
 from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registries
+from ansible_collections.zadig.core.plugins.module_utils._registry import PROVIDERS
 
 # The options, shared with the action plugin that runs this task in the controller's process.
 MODULE_ARGS = dict(
     argument_spec=dict(
         CONNECTION_ARGUMENT_SPEC,
-        registries=dict(type='list', elements='dict', default=[], options=REGISTRY_OPTIONS),
+        registries=dict(type='list', elements='dict', default=[],
+                        options=dict(REGISTRY_OPTIONS, provider=dict(type='str', choices=list(PROVIDERS)))),
         purge=dict(type='bool', default=False),
         fail_on_drift=dict(type='bool', default=False),
         dedupe=dict(type='bool', default=False),
@@ -341,15 +344,24 @@ MODULE_ARGS = dict(
 
 def apply_list(client, params, check_mode, diff):
     """The task: the whole list, planned on one reading of the server."""
-    return ensure_registries(client, params['registries'], params['purge'], check_mode=check_mode, diff=diff,
-                             fail_on_drift=params['fail_on_drift'], dedupe=params['dedupe'])
+    result = ensure_registries(client, params['registries'], params['purge'], check_mode=check_mode, diff=diff,
+                               fail_on_drift=params['fail_on_drift'], dedupe=params['dedupe'])
+    if not params['registries'] and not params['purge']:
+        # An empty list without purge manages nothing: most often a misspelt or unset variable.
+        result['warnings'] = [EMPTY_LIST_WARNING] + list(result.get('warnings') or [])
+    return result
+
+
+EMPTY_LIST_WARNING = ('registries is empty and purge is false, so this task manages no registry; with the role '
+                      'zadig.core.registries, set the variable zadig_registries (check its spelling, for example '
+                      'not zadig_registry) to the registries Zadig should have')
 
 
 TASK = apply_list
 
 
 def main():
-    run_module(AnsibleModule(**MODULE_ARGS), TASK)
+    run_module(ZadigModule(**MODULE_ARGS), TASK)
 
 
 if __name__ == '__main__':

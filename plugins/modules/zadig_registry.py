@@ -61,11 +61,11 @@ options:
     type: str
   provider:
     description:
-      - Registry provider, required to create a registry. One of V(acr), V(tcr), V(swr), V(ecr), V(dockerhub),
-        V(harbor) and V(native).
+      - Registry provider, required to create a registry.
       - Zadig's documentation also lists V(nexus), but the server refuses it; use V(native) for a Nexus registry.
       - Omitted for an existing registry, the provider stays as it is.
     type: str
+    choices: [acr, tcr, swr, ecr, dockerhub, harbor, native]
   region:
     description:
       - Cloud region, required when O(provider) is V(ecr) or V(swr).
@@ -309,15 +309,15 @@ path:
   sample: /api/aslan/system/registry/namespaces/65a1b2c3d4e5f60718293a4b
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.zadig.core.plugins.module_utils._entry import run_module
+from ansible_collections.zadig.core.plugins.module_utils._entry import ZadigModule, run_module
 from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registry
+from ansible_collections.zadig.core.plugins.module_utils._registry import PROVIDERS
 
 # The options, shared with the action plugin that runs this task in the controller's process.
 MODULE_ARGS = dict(
-    argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **REGISTRY_OPTIONS),
+    argument_spec=dict(CONNECTION_ARGUMENT_SPEC,
+                       **dict(REGISTRY_OPTIONS, provider=dict(type='str', choices=list(PROVIDERS)))),
     required_one_of=[('registry_id', 'address')],
     supports_check_mode=True,
 )
@@ -325,7 +325,7 @@ TASK = ensure_registry
 
 
 def main():
-    run_module(AnsibleModule(**MODULE_ARGS), TASK)
+    run_module(ZadigModule(**MODULE_ARGS), TASK)
 
 
 if __name__ == '__main__':

@@ -31,8 +31,9 @@ options:
     description: Only registries with this namespace (leading and trailing spaces ignored).
     type: str
   provider:
-    description: Only registries of this provider, for example V(harbor).
+    description: Only registries of this provider.
     type: str
+    choices: [acr, tcr, swr, ecr, dockerhub, harbor, native]
   is_default:
     description: Only the default registry (V(true)) or only the others (V(false)).
     type: bool
@@ -201,11 +202,10 @@ path:
   sample: /api/aslan/system/registry/namespaces/65a1b2c3d4e5f60718293a4b
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.zadig.core.plugins.module_utils._entry import run_module
+from ansible_collections.zadig.core.plugins.module_utils._entry import ZadigModule, run_module
 from ansible_collections.zadig.core.plugins.module_utils._manage import registry_info
+from ansible_collections.zadig.core.plugins.module_utils._registry import PROVIDERS
 
 # The options, shared with the action plugin that runs this task in the controller's process.
 MODULE_ARGS = dict(
@@ -214,7 +214,7 @@ MODULE_ARGS = dict(
         registry_id=dict(type='str'),
         address=dict(type='str'),
         namespace=dict(type='str'),
-        provider=dict(type='str'),
+        provider=dict(type='str', choices=list(PROVIDERS)),
         is_default=dict(type='bool'),
         details=dict(type='bool', default=False),
     ),
@@ -224,7 +224,7 @@ TASK = registry_info
 
 
 def main():
-    run_module(AnsibleModule(**MODULE_ARGS), TASK)
+    run_module(ZadigModule(**MODULE_ARGS), TASK)
 
 
 if __name__ == '__main__':

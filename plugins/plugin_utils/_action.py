@@ -31,7 +31,7 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.zadig.core.plugins.module_utils._api import HAS_REQUESTS
-from ansible_collections.zadig.core.plugins.module_utils._entry import execute
+from ansible_collections.zadig.core.plugins.module_utils._entry import execute, explain
 from ansible_collections.zadig.core.plugins.plugin_utils import _core
 from ansible_collections.zadig.core.plugins.plugin_utils._task import (
     task_arguments, task_environment, without_fallbacks)
@@ -108,7 +108,7 @@ class HereTask:
         self.environ = environ
         self.failure = None
         if validation.error_messages:
-            msg = validation.errors.msg
+            msg = explain(validation.errors.msg)
             if isinstance(validation.errors[0], UnsupportedError):
                 msg = 'Unsupported parameters for (%s) module: %s' % (name, msg)
             self.failure = {'failed': True, 'msg': msg}
