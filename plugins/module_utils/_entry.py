@@ -14,9 +14,15 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+try:  # 2.22 and later: the module registers its secrets, the controller masks them
+    from ansible.module_utils.secrets import register_secrets
+except ImportError:
+    register_secrets = None
+
 from ansible_collections.zadig.core.plugins.module_utils._api import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ZadigAPIError, ZadigClient)
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError
+from ansible_collections.zadig.core.plugins.module_utils._mask import no_log_values
 from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError, InputError
 
 EXPECTED_ERRORS = (InputError, ConflictError, TaskError, ZadigAPIError)
@@ -44,9 +50,15 @@ def explain(msg):
 
 
 class ZadigModule(AnsibleModule):
-    """AnsibleModule whose failures to validate its options say what to do (``explain``)."""
+    """AnsibleModule whose failures to validate its options say what to do (``explain``), and mask every no_log
+    value even when ansible-core's validation stopped collecting them (``no_log_values``)."""
 
     def fail_json(self, msg, **kwargs):
+        secret = no_log_values(self.argument_spec, self.params) - self.no_log_values
+        if secret:
+            self.no_log_values.update(secret)
+            if register_secrets is not None:
+                register_secrets(secret)
         super().fail_json(msg=explain(msg), **kwargs)
 
 

@@ -167,3 +167,37 @@ def occurring(values, result):
     for text in set(_texts(result)):
         found |= finder.found(text)
     return found
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item)
+    elif value is not None:
+        yield str(value)
+
+
+def no_log_values(argument_spec, params):
+    """The values of every ``no_log`` option in ``params``, sub-options included, whatever the shape of the rest.
+
+    ansible-core collects them while it validates, and stops at the first entry
+    of a list of dicts that is not a dict (``registries: [null]``, an empty
+    ``-`` item in YAML): the failure it then reports would show the token of
+    the same task unmasked. This walk skips what it cannot read instead.
+    """
+    found = set()
+    if not isinstance(params, dict):
+        return found
+    for name, spec in argument_spec.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        if spec.get('no_log'):
+            found.update(text for text in _leaves(value) if text)
+        if spec.get('options'):
+            for item in value if isinstance(value, list) else [value]:
+                found |= no_log_values(spec['options'], item)
+    return found

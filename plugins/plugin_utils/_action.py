@@ -32,6 +32,7 @@ from ansible.utils.vars import merge_hash
 
 from ansible_collections.zadig.core.plugins.module_utils._api import HAS_REQUESTS
 from ansible_collections.zadig.core.plugins.module_utils._entry import execute, explain
+from ansible_collections.zadig.core.plugins.module_utils._mask import no_log_values
 from ansible_collections.zadig.core.plugins.plugin_utils import _core
 from ansible_collections.zadig.core.plugins.plugin_utils._task import (
     task_arguments, task_environment, without_fallbacks)
@@ -102,8 +103,9 @@ class HereTask:
             raise ValueError('the controller path cannot honour AnsibleModule keywords %s' % ', '.join(sorted(unknown)))
         validator = ArgumentSpecValidator(without_fallbacks(module_args['argument_spec']),
                                           **{key: module_args[key] for key in CONSTRAINTS if key in module_args})
+        received = as_a_module_receives(args)
         with process_environment(environ):  # a path option's ~ and $VAR expand in the task's environment
-            validation = validator.validate(as_a_module_receives(args))
+            validation = validator.validate(received)
         self.params = validation.validated_parameters
         self.environ = environ
         self.failure = None
@@ -112,7 +114,9 @@ class HereTask:
             if isinstance(validation.errors[0], UnsupportedError):
                 msg = 'Unsupported parameters for (%s) module: %s' % (name, msg)
             self.failure = {'failed': True, 'msg': msg}
-        self.mask = _core.no_log_masking(validation)
+        # the parameters as AnsibleModule holds them when it fails: as received, updated with what validated
+        seen = dict(received, **validation.validated_parameters)
+        self.mask = _core.no_log_masking(validation, no_log_values(module_args['argument_spec'], seen))
 
     def run(self, task, check_mode=False, diff=False, invocation=True):
         """What the module, whose task function is ``task``, would return."""

@@ -144,17 +144,19 @@ def task_environment(action):
     return raw
 
 
-def no_log_masking(validation):
+def no_log_masking(validation, extra=()):
     """How the module masks its result with the ``no_log`` values ``validation`` found: a function of the result.
 
-    Called before the task runs, so a missing hook still leaves the module path open. ``remove_values`` gets
+    ``extra``: no_log values ansible-core's validation may have missed (``no_log_values``). Called before the task
+    runs, so a missing hook still leaves the module path open. ``remove_values`` gets
     only the values that occur in the result (``occurring``): given all of them, it costs values times texts,
     minutes for a list of 10,000 registries with credentials.
     """
     if public_secrets is not None:
+        public_secrets.register_secrets(extra)
         return _as_it_is
     # pylint: disable-next=protected-access
-    values = _attribute('ValidationResult._no_log_values', lambda: validation._no_log_values)
+    values = set(_attribute('ValidationResult._no_log_values', lambda: validation._no_log_values)) | set(extra)
     remove = _require('ansible.module_utils.common.parameters.remove_values', remove_values)
     return lambda result: remove(result, occurring(values, result))
 

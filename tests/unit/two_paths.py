@@ -18,7 +18,7 @@ try:
 except ImportError:  # ansible-core 2.21 and before
     mask_secrets = None
 
-from ansible_collections.zadig.core.plugins.modules import zadig_registry, zadig_registry_info
+from ansible_collections.zadig.core.plugins.modules import zadig_registries, zadig_registry, zadig_registry_info
 from ansible_collections.zadig.core.plugins.plugin_utils._action import run_here
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
 from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator
@@ -28,7 +28,8 @@ URL = 'https://zadig.test'
 SECRETS = (ADMIN, USER, 'AK-seeded-1', 'SK-seeded-2', 'AK-task-33', 'SK-task-44')
 NO_LOG = set(SECRETS)
 MODULES = {'registry': (zadig_registry, 'zadig.core.zadig_registry'),
-           'info': (zadig_registry_info, 'zadig.core.zadig_registry_info')}
+           'info': (zadig_registry_info, 'zadig.core.zadig_registry_info'),
+           'registries': (zadig_registries, 'zadig.core.zadig_registries')}
 
 
 def seeded():

@@ -9,6 +9,7 @@ and the requests each simulator saw. Then: which path a task takes.
 
 from __future__ import annotations
 
+import json
 from unittest import mock
 
 import pytest
@@ -130,3 +131,13 @@ def test_the_module_path_runs_the_module_with_the_task_as_given(monkeypatch):
     result = instance.run(task_vars=variables)
     executed.assert_called_once_with(task_vars=variables, wrap_async=False)
     assert result['registry'] == {}
+
+
+@pytest.mark.parametrize('registries', [[None], [{'address': 'https://a.example.com', 'secret_key': 'SK-task-44'}, 7],
+                                        ['not a dict', None]], ids=['an empty YAML item', 'a number', 'text'])
+def test_an_entry_that_is_not_a_dict_fails_without_showing_a_secret(monkeypatch, registries):
+    """ansible-core stops collecting no_log values at such an entry; the failure must still mask the token and the
+    secrets of the other entries, on both paths."""
+    result, requests = same_on_both_paths(monkeypatch, 'registries', dict(CONNECTION, registries=registries))
+    assert result['failed'] and requests == []
+    assert 'admin-token' not in json.dumps(result) and 'SK-task-44' not in json.dumps(result)
