@@ -40,6 +40,9 @@ NOT_RUN = {
     r'export ANSIBLE_CALLBACKS_ENABLED=junit': 'a CI step on the reader\'s own inventory.yml and drift-check.yml',
     r'ansible-playbook -i inventory\.yml drift-check\.yml': 'the reader\'s own files (the example playbook is the '
                                                             'YAML block after it)',
+    r'ansible-playbook -i inventory\.yml registries\.yml': (
+        "the reader's own pipeline files (docs/awx.md, reviewed change in CI); the awx_runner and expected_drift "
+        'targets run the same review and apply'),
     r'python tests/simulator/zadig_simulator\.py --port 8080': 'starts a server and waits: the user guide\'s block '
                                                                'starts the same on 8099 and stops it',
 }

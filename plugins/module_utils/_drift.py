@@ -10,7 +10,9 @@ Not a public API.
 
 from __future__ import annotations
 
-from ansible_collections.zadig.core.plugins.module_utils._registry import DETAIL_FIELDS, FIELDS, comparable, describe
+from ansible_collections.zadig.core.plugins.module_utils._answers import REGISTRY_ID
+from ansible_collections.zadig.core.plugins.module_utils._registry import (
+    DETAIL_FIELDS, FIELDS, InputError, comparable, describe, normalise_address, shown)
 
 SHOWN = 3
 
@@ -62,3 +64,120 @@ def summary(drift):
     if len(items) > SHOWN:
         text += '; and %d more' % (len(items) - SHOWN)
     return text + '. Nothing was written (fail_on_drift)'
+
+
+# ---- a reviewed drift ------------------------------------------------------------------------------------------
+
+KINDS = ('create', 'update', 'delete')
+# The keys each entry of a drift holds, and their types; registry_id is checked for Zadig's form too.
+ENTRY_KEYS = {
+    'create': (('address', str), ('namespace', str)),
+    'update': (('registry_id', str), ('fields', list)),
+    'delete': (('registry_id', str),),
+}
+
+
+def _kind(value):
+    return {dict: 'a dict', list: 'a list', str: 'a string', bool: 'a boolean', type(None): 'null'}.get(
+        type(value), 'a %s' % type(value).__name__)
+
+
+def check_expected(expected, name='expected_drift'):
+    """Refuse, before any request, an ``expected_drift`` that is not the ``drift`` of a run, naming what is wrong."""
+    what = ('%s must be the drift of a reviewed run (its result\'s drift: a dict with create, update and delete '
+            'lists)' % name)
+    if not isinstance(expected, dict):
+        raise InputError('%s, got %s' % (what, _kind(expected)))
+    missing = [key for key in KINDS if key not in expected]
+    if missing:
+        hint = ''
+        if all(isinstance(value, dict) for value in expected.values()) and expected:
+            hint = ('; it looks like a mapping of hosts (%s): the role takes such a mapping in '
+                    'zadig_registries_expected_drift, the module one drift' % ', '.join(sorted(map(str, expected))))
+        raise InputError('%s; it has no %s%s' % (what, ', '.join(missing), hint))
+    for key in KINDS + ('unmanaged', 'not_compared'):
+        if key in expected and not isinstance(expected[key], list):
+            raise InputError('%s.%s must be a list, got %s' % (name, key, _kind(expected[key])))
+    if 'in_sync' in expected and not isinstance(expected['in_sync'], bool):
+        raise InputError('%s.in_sync must be true or false, got %s' % (name, _kind(expected['in_sync'])))
+    for kind in KINDS:
+        for number, entry in enumerate(expected[kind], 1):
+            where = '%s.%s[%d]' % (name, kind, number)
+            if not isinstance(entry, dict):
+                raise InputError('%s must be a dict, got %s' % (where, _kind(entry)))
+            for key, kind_of in ENTRY_KEYS[kind]:
+                if not isinstance(entry.get(key), kind_of):
+                    raise InputError('%s.%s must be %s, got %s' % (where, key, _kind(kind_of()), _kind(entry.get(key))))
+            if 'registry_id' in entry and not REGISTRY_ID.match(entry['registry_id']):
+                raise InputError('%s.registry_id must be a Zadig registry id (24 hexadecimal digits), got %s'
+                                 % (where, shown(repr(entry['registry_id']))))
+            if kind == 'update' and not all(isinstance(field, str) for field in entry['fields']):
+                raise InputError('%s.fields must be a list of setting names' % where)
+    if not all(isinstance(field, str) for field in expected.get('not_compared') or ()):
+        raise InputError('%s.not_compared must be a list of setting names' % name)
+    if expected.get('in_sync') and any(expected[kind] for kind in KINDS):
+        raise InputError('%s says in_sync but lists changes: it is not the drift of a run' % name)
+
+
+def _create_key(entry):
+    return normalise_address(entry['address']), entry['namespace'].strip()
+
+
+def _named(kind, entry, fields=None):
+    text = '%s of %s' % (kind, describe(entry))
+    return text + (' (%s)' % ', '.join(fields) if fields else '')
+
+
+def compare(drift, expected, held_ids):
+    """What differs between this run's ``drift`` and the reviewed ``expected`` one, in words ([] when they agree).
+
+    Creates are compared by address and namespace, updates by registry id and
+    the set of field names, deletes by registry id, each in any order.
+    ``unmanaged`` is outside the comparison, as it is outside ``in_sync``;
+    ``held_ids`` are the ids the server held when this run read it.
+    """
+    differences = []
+    foreign = sorted({entry['registry_id'] for kind in ('update', 'delete') for entry in expected[kind]} - held_ids)
+    if foreign:
+        differences.append('the reviewed drift names registries this Zadig does not hold (%s): it is the drift of '
+                           'another Zadig server, or they were deleted since the review' % ', '.join(foreign))
+    not_reviewed, gone, changed = [], [], []
+    have = {_create_key(entry): entry for entry in drift['create']}
+    want = {_create_key(entry): entry for entry in expected['create']}
+    not_reviewed += [_named('create', have[key]) for key in have if key not in want]
+    gone += [_named('create', want[key]) for key in want if key not in have]
+    have = {entry['registry_id']: entry for entry in drift['update']}
+    want = {entry['registry_id']: entry for entry in expected['update'] if entry['registry_id'] not in foreign}
+    not_reviewed += [_named('update', have[key], have[key]['fields']) for key in have if key not in want]
+    gone += [_named('update', want[key], want[key]['fields']) for key in want if key not in have]
+    changed += ['update of %s: reviewed %s, now %s'
+                % (describe(have[key]), ', '.join(want[key]['fields']) or 'none', ', '.join(have[key]['fields']))
+                for key in have if key in want and set(have[key]['fields']) != set(want[key]['fields'])]
+    have = {entry['registry_id']: entry for entry in drift['delete']}
+    want = {entry['registry_id']: entry for entry in expected['delete'] if entry['registry_id'] not in foreign}
+    not_reviewed += [_named('delete', have[key]) for key in have if key not in want]
+    gone += [_named('delete', want[key]) for key in want if key not in have]
+    if not_reviewed:
+        differences.append('not reviewed: ' + _some(not_reviewed))
+    if gone:
+        differences.append('reviewed but now in sync: ' + _some(gone))
+    if changed:
+        differences.append(_some(changed))
+    reviewed_blind = sorted(set(expected.get('not_compared') or ()) - set(drift['not_compared']))
+    if reviewed_blind:
+        differences.append('the reviewed run could not compare %s (its token may not read them), this run can: '
+                           'review with a token that may' % ', '.join(reviewed_blind))
+    blind = sorted(set(drift['not_compared']) - set(expected.get('not_compared') or ()))
+    if blind:
+        differences.append('this run cannot compare %s, which the reviewed run compared' % ', '.join(blind))
+    return differences
+
+
+def _some(items):
+    text = '; '.join(items[:SHOWN])
+    return text + ('; and %d more' % (len(items) - SHOWN) if len(items) > SHOWN else '')
+
+
+def mismatch(differences):
+    """One line for a run whose drift is not the reviewed one; ``drift`` and ``expected_drift`` say the rest."""
+    return 'the drift is not the reviewed one (expected_drift): %s. Nothing was written' % '; '.join(differences)

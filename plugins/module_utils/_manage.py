@@ -13,7 +13,8 @@ from __future__ import annotations
 import time
 
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError
-from ansible_collections.zadig.core.plugins.module_utils._drift import drift_report, summary
+from ansible_collections.zadig.core.plugins.module_utils._drift import (
+    check_expected, compare, drift_report, mismatch, summary)
 from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all, replay
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
     REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, brief, check_list, describe, differences,
@@ -412,17 +413,25 @@ def ensure_registry(client, params, check_mode=False, diff=False):
     return result
 
 
-def ensure_registries(client, entries, purge=False, check_mode=False, diff=False, fail_on_drift=False, dedupe=False):
+def ensure_registries(client, entries, purge=False, check_mode=False, diff=False, fail_on_drift=False, dedupe=False,
+                      expected_drift=None):
     """A whole list in one task: one read, the writes that differ, one read back. Used by the role.
 
     ``drift`` is read off the plans before any write, so check mode and the
     real run report the same; with ``fail_on_drift`` any drift fails the task
-    before a write.
+    before a write, and with ``expected_drift`` any drift but the reviewed one.
     """
+    if expected_drift is not None:
+        check_expected(expected_drift)
     prepared = prepare(client, entries, 'the registries of the list', purge, partial=check_mode or fail_on_drift,
                        dedupe=dedupe)
     plans = prepared.plans
     drift = drift_report(plans, prepared.before, prepared.not_compared)
+    if expected_drift is not None:
+        differences = compare(drift, expected_drift, {r.get('registry_id') for r in prepared.before})
+        if differences:
+            raise TaskError(mismatch(differences), changed=False, drift=drift, expected_drift=expected_drift,
+                            warnings=prepared.warnings)
     if fail_on_drift and not drift['in_sync']:
         raise TaskError(summary(drift), changed=False, drift=drift, warnings=prepared.warnings)
     if not check_mode:

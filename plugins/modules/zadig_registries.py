@@ -119,6 +119,24 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
+  expected_drift:
+    description:
+      - The RV(drift) of a reviewed run, most often a check-mode run a person approved. Before any write, this run
+        compares its own drift with it and, when they differ, fails with a one-line summary of what differs,
+        returns RV(drift) and RV(expected_drift), and writes nothing, in check mode and in a real run alike. A
+        second check-mode run with it, right before the apply, confirms that the review is still current.
+      - The same means the same registries to create (by C(address) and C(namespace)), the same registries to
+        update (by C(registry_id)) with the same set of C(fields), and the same registries to delete (by
+        C(registry_id)), in any order. A reviewed drift with nothing to change means apply nothing.
+      - RV(drift.unmanaged) is outside the comparison, as it is outside RV(drift.in_sync); with O(purge) the
+        registries it would delete are under C(delete) and compared. Settings the reviewed run could not compare
+        (RV(drift.not_compared)) and this run can are a difference, never silently accepted.
+      - Refused before any request when it is not a drift (a missing list, a wrong type, a malformed id). The role
+        takes one drift or a mapping of inventory hostname to drift, in its variable
+        C(zadig_registries_expected_drift).
+      - Omitted, nothing is compared.
+    type: dict
+    version_added: 1.1.0
 extends_documentation_fragment:
   - zadig.core.zadig
   - zadig.core.zadig.actiongroup
@@ -236,12 +254,12 @@ drift:
   description:
     - What the list would change (in check mode) or changed (in a real run) on the server, read off the plans before
       any write, so the two report the same for the same server state. Secrets appear by name only.
-    - Also in the result of a task that failed through O(fail_on_drift); no other failure carries it.
+    - Also in the result of a task that failed through O(fail_on_drift) or O(expected_drift), or while writing.
     - C(update) lists the registries to update, each with C(registry_id), C(address), C(namespace) and C(fields),
       the names of the settings that differ, for example V(is_default) or V(secret_key) (never its value).
       Read it as C(drift['update']), since C(drift.update) is a method of the dictionary in Jinja; it is described
       here, not as a key below, for that reason.
-  returned: on success, and on a failure through O(fail_on_drift) or while writing
+  returned: on success, and on a failure through O(fail_on_drift), O(expected_drift) or while writing
   type: dict
   version_added: 0.2.0
   contains:
@@ -276,6 +294,12 @@ drift:
       type: list
       elements: str
       sample: []
+expected_drift:
+  description: The O(expected_drift) the task was given, when its drift differed from it (the task then failed).
+  returned: on a failure through O(expected_drift)
+  type: dict
+  sample: {in_sync: false, create: [], update: [], delete: [], unmanaged: [], not_compared: []}
+  version_added: 1.1.0
 duplicates:
   description:
     - The registries that share the natural key of an entry that created one, for every such entry, when other jobs
@@ -337,6 +361,7 @@ MODULE_ARGS = dict(
         purge=dict(type='bool', default=False),
         fail_on_drift=dict(type='bool', default=False),
         dedupe=dict(type='bool', default=False),
+        expected_drift=dict(type='dict'),
     ),
     supports_check_mode=True,
 )
@@ -345,7 +370,8 @@ MODULE_ARGS = dict(
 def apply_list(client, params, check_mode, diff):
     """The task: the whole list, planned on one reading of the server."""
     result = ensure_registries(client, params['registries'], params['purge'], check_mode=check_mode, diff=diff,
-                               fail_on_drift=params['fail_on_drift'], dedupe=params['dedupe'])
+                               fail_on_drift=params['fail_on_drift'], dedupe=params['dedupe'],
+                               expected_drift=params['expected_drift'])
     if not params['registries'] and not params['purge']:
         # An empty list without purge manages nothing: most often a misspelt or unset variable.
         result['warnings'] = [EMPTY_LIST_WARNING] + list(result.get('warnings') or [])

@@ -9,6 +9,12 @@ so the /runner/... paths AWX renders for the execution environment are mapped to
 
 Jobs: apply the list (Run), a check without drift (successful, rc 0), a check with drift (failed, the failed event
 carries the drift summary), then the negative control of the secret scan (a playbook that prints its secrets).
+
+Then the reviewed-change workflow of docs/awx.md, as AWX runs it: a review job (Check) publishes its drift with
+set_stats, AWX hands the job's artifacts to the apply job (Run) as extra variables, and the apply template maps
+them to zadig_registries_expected_drift. Four flows: nothing changes between the jobs (the apply does exactly the
+reviewed writes); the default is moved in Zadig between them (the apply fails, writing nothing); a registry that
+purge would delete appears (refused); three Zadig hosts, one changed (only that host fails, the others apply).
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ import os
 import shutil
 import ssl
 import stat
+import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from importlib.metadata import version
 
@@ -77,6 +85,17 @@ class Sim:
         with urllib.request.urlopen(request, context=self.context) as response:  # nosec: loopback test server
             return json.loads(response.read() or b'{}')
 
+    def as_admin(self, method, path, body, token):
+        """A call to Zadig's own API, as a person in Zadig's UI would make it."""
+        request = urllib.request.Request(self.url + path, method=method, data=json.dumps(body).encode(),
+                                         headers={'Content-Type': 'application/json',
+                                                  'Authorization': 'Bearer %s' % token})
+        with urllib.request.urlopen(request, context=self.context) as response:  # nosec: loopback test server
+            return json.loads(response.read() or b'{}')
+
+    def registries(self):
+        return self.call('GET', '/_sim/registries')
+
     def writes(self):
         counts = self.call('GET', '/_sim/requests')['counts']
         self.call('DELETE', '/_sim/requests')
@@ -106,20 +125,33 @@ def scan(artifact_dir, secrets):
     return found, files
 
 
-def job(name, sim, base, ctype, credential, harbor, playbook, check_mode, fail_on_drift, execution):
-    """One AWX job in its own private data dir, as AWX gives each: inject the credentials, run ansible-runner."""
+def job(name, sim, base, ctype, credential, harbor, playbook, check_mode, fail_on_drift, execution, extra=None,
+        inventory=None):
+    """One AWX job in its own private data dir, as AWX gives each: inject the credentials, run ansible-runner.
+
+    ``extra``: more extra variables (a workflow's artifacts, the template's own); ``inventory``: hosts instead of
+    docs/examples/inventory.yml."""
     pdd = os.path.join(base, name)
     for source, dest in (('docs/examples/registries.yml', 'project/registries.yml'),
                          ('docs/examples/inventory.yml', 'inventory/hosts.yml'),
                          ('tests/integration/targets/awx_runner/leak.yml', 'project/leak.yml')):
         os.makedirs(os.path.dirname(os.path.join(pdd, dest)), exist_ok=True)
         shutil.copy(os.path.join(ROOT, source), os.path.join(pdd, dest))
+    if inventory is not None:  # several Zadig servers: the example playbook on every host of the inventory
+        with open(os.path.join(pdd, 'inventory', 'hosts.yml'), 'w', encoding='utf-8') as handle:
+            json.dump({'all': {'hosts': inventory}}, handle)
+        with open(os.path.join(pdd, 'project', 'registries.yml'), 'r+', encoding='utf-8') as handle:
+            text = handle.read().replace('\n  hosts: localhost\n', '\n  hosts: all\n', 1)
+            check('hosts: all' in text, 'docs/examples/registries.yml no longer targets localhost')
+            handle.seek(0)
+            handle.truncate()
+            handle.write(text)
     zadig = awx_inject(ctype, awx_store(ctype, credential), pdd)
     robot = awx_inject(HARBOR_TYPE, awx_store(HARBOR_TYPE, harbor), pdd)
     envvars = {key: on_host(value, pdd) for key, value in dict(zadig.env, **robot.env).items()}
     envvars['ANSIBLE_COLLECTIONS_PATH'] = COLLECTIONS_PATH
     check(envvars['ZADIG_CA_PATH'].startswith(os.path.join(pdd, 'env') + os.sep), 'no CA file: %r' % envvars)
-    extravars = {'zadig_registries_fail_on_drift': fail_on_drift}
+    extravars = dict({'zadig_registries_fail_on_drift': fail_on_drift}, **(extra or {}))
     if execution != 'auto':
         extravars['zadig_execution'] = execution
     cmdline = ' '.join(['--check'] * check_mode + ['--diff'] + zadig.args + robot.args)
@@ -144,12 +176,149 @@ def job(name, sim, base, ctype, credential, harbor, playbook, check_mode, fail_o
     return runner, events, artifact_dir, sim.writes()
 
 
+def role_results(events, kind):
+    """The res of the role's module task in the runner_on_<kind> events, by host."""
+    return {event['event_data']['host']: event['event_data']['res'] for event in events
+            if event['event'] == 'runner_on_' + kind
+            and event['event_data'].get('task_action') in ('zadig.core.zadig_registries', 'zadig_registries')}
+
+
 def role_result(events, kind):
-    """The res of the role's module task in the runner_on_<kind> events."""
-    results = [event['event_data']['res'] for event in events if event['event'] == 'runner_on_' + kind
-               and event['event_data'].get('task_action') in ('zadig.core.zadig_registries', 'zadig_registries')]
+    """The res of the role's module task in the runner_on_<kind> events, of the one host."""
+    results = list(role_results(events, kind).values())
     check(len(results) == 1, 'expected one runner_on_%s event of the role, got %d' % (kind, len(results)))
     return results[0]
+
+
+def artifacts(events):
+    """What set_stats published, as AWX reads it off the job's stats event and hands to the next workflow node."""
+    stats = [event['event_data'] for event in events if event['event'] == 'playbook_on_stats']
+    check(len(stats) == 1, 'expected one playbook_on_stats event, got %d' % len(stats))
+    return stats[0].get('artifact_data') or {}
+
+
+# The apply template's own extra variable (docs/awx.md): the review's artifact, mapped to the role's variable.
+APPLY_TEMPLATE = {'zadig_registries_expected_drift': '{{ zadig_registries_reviewed_drift }}'}
+
+
+def extra_simulators(count, work, ca, key, token):
+    """More Zadig servers (simulators over HTTPS with the test CA), for the hosts of the multi-host flow."""
+    processes, urls = [], []
+    for number in range(count):
+        port_file = os.path.join(work, 'port-%d' % number)
+        processes.append(subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, os.path.join(ROOT, 'tests', 'simulator', 'zadig_simulator.py'), '--port', '0',
+             '--port-file', port_file, '--admin-token', token, '--tls-cert', ca, '--tls-key', key],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for dummy in range(200):
+            if os.path.exists(port_file) and os.path.getsize(port_file):
+                break
+            time.sleep(0.05)
+        with open(port_file, encoding='ascii') as handle:
+            urls.append('https://127.0.0.1:%s' % handle.read().strip())
+    return processes, urls
+
+
+def workflows(common, sim, token, ca, key, no_secret):
+    """The reviewed-change workflow of docs/awx.md: review (Check), approval, apply (Run) with the review's drift."""
+    def review(name, extra=None, **kwargs):
+        runner, events, artifact_dir, writes = job(name, playbook='registries.yml', check_mode=True,
+                                                   fail_on_drift=False, extra=dict(
+                                                       {'zadig_registries_publish_drift': True}, **(extra or {})),
+                                                   **dict(common, **kwargs))
+        check(runner.status == 'successful' and runner.rc == 0, '%s: %s rc=%s' % (name, runner.status, runner.rc))
+        check(not writes, '%s: the review wrote %s' % (name, writes))
+        published = artifacts(events)
+        check(set(published) == {'zadig_registries_reviewed_drift'}, '%s: published %r' % (name, published))
+        no_secret(name, events, artifact_dir)
+        return published
+
+    def apply(name, published, extra=None, **kwargs):
+        runner, events, artifact_dir, writes = job(name, playbook='registries.yml', check_mode=False,
+                                                   fail_on_drift=False,
+                                                   extra=dict(published, **APPLY_TEMPLATE, **(extra or {})),
+                                                   **dict(common, **kwargs))
+        no_secret(name, events, artifact_dir)
+        return runner, events, writes
+
+    # (a) Nothing changes between the jobs: the apply does exactly the reviewed writes.
+    sim.call('POST', '/_sim/reset')
+    sim.writes()
+    published = review('review-a')
+    reviewed = published['zadig_registries_reviewed_drift']
+    check(list(reviewed) == ['localhost'] and len(reviewed['localhost']['create']) == 2, 'review-a: %r' % reviewed)
+    runner, events, writes = apply('apply-a', published)
+    check(runner.status == 'successful' and runner.rc == 0, 'apply-a: %s rc=%s' % (runner.status, runner.rc))
+    check(role_result(events, 'ok')['drift'] == reviewed['localhost'], 'apply-a: another drift than reviewed')
+    check(writes == {'POST /openapi/system/registry': 2}, 'apply-a: wrote %s, not the two reviewed creates' % writes)
+    print('flow a: the apply did exactly the reviewed writes: %s' % writes)
+
+    # (b) The default is moved in Zadig between the jobs: the apply fails and writes nothing.
+    published = review('review-b')
+    check(published['zadig_registries_reviewed_drift']['localhost']['in_sync'], 'review-b: not in sync')
+    team_a = next(r for r in sim.registries() if r['reg_addr'].startswith('https://registry.team-a'))
+    sim.as_admin('PUT', '/openapi/system/registry/%s' % team_a['id'], {
+        'address': team_a['reg_addr'], 'namespace': team_a['namespace'], 'provider': team_a['reg_provider'],
+        'region': '', 'is_default': True}, token)
+    sim.writes()
+    runner, events, writes = apply('apply-b', published)
+    check(runner.status == 'failed' and runner.rc == 2, 'apply-b: %s rc=%s' % (runner.status, runner.rc))
+    message = role_result(events, 'failed')['msg']
+    check(message.startswith('the drift is not the reviewed one (expected_drift): not reviewed: update of registry '
+                             'https://') and 'is_default' in message, 'apply-b: %r' % message)
+    check(not writes, 'apply-b: wrote %s' % writes)
+    print('flow b: the default moved between the jobs; the apply failed writing nothing: %s' % message)
+
+    # (c) A registry that purge would delete appears between the jobs: refused.
+    purge = {'zadig_registries_purge': True}
+    sim.call('POST', '/_sim/reset')
+    runner, events, _artifact_dir, writes = job('apply-c0', playbook='registries.yml', check_mode=False,
+                                                fail_on_drift=False, **common)
+    check(runner.status == 'successful', 'apply-c0: %s' % runner.status)
+    published = review('review-c', purge)
+    sim.call('POST', '/_sim/registries', {'address': 'https://stray.example.com', 'provider': 'native',
+                                          'namespace': 'stray'})
+    sim.writes()
+    runner, events, writes = apply('apply-c', published, purge)
+    message = role_result(events, 'failed')['msg']
+    check(runner.status == 'failed' and 'not reviewed: delete of registry https://stray.example.com namespace '
+          'stray' in message, 'apply-c: %s %r' % (runner.status, message))
+    check(not writes and any(r['reg_addr'] == 'https://stray.example.com' for r in sim.registries()),
+          'apply-c: wrote %s' % writes)
+    print('flow c: a registry purge would delete appeared; refused: %s' % message)
+
+    # (d) Three Zadig hosts, one changed between the jobs: only that host fails, the others apply.
+    work = tempfile.mkdtemp(prefix='awx-hosts-')
+    processes, urls = extra_simulators(2, work, ca, key, token)
+    try:
+        servers = [sim] + [Sim(url, ca) for url in urls]
+        hosts = {'zadig-%d' % number: {'ansible_connection': 'local', 'zadig_url': server.url,
+                                       'ansible_python_interpreter': '{{ ansible_playbook_python }}'}
+                 for number, server in enumerate(servers)}
+        for server in servers:
+            server.call('POST', '/_sim/reset')
+            server.writes()
+        published = review('review-d', inventory=hosts)
+        check(sorted(published['zadig_registries_reviewed_drift']) == sorted(hosts), 'review-d: %r' % published)
+        servers[1].call('POST', '/_sim/registries', {'address': 'https://registry.team-a.example.com:5000',
+                                                     'provider': 'harbor', 'namespace': 'team-a'})
+        for server in servers:
+            server.writes()
+        runner, events, writes = apply('apply-d', published, inventory=hosts)
+        failed, applied = role_results(events, 'failed'), role_results(events, 'ok')
+        written = [server.writes() for server in servers]
+        written[0] = dict(writes, **written[0])
+        check(runner.status == 'failed' and sorted(failed) == ['zadig-1'] and sorted(applied) == ['zadig-0', 'zadig-2'],
+              'apply-d: failed %s, applied %s' % (sorted(failed), sorted(applied)))
+        check(not written[1] and all(w == {'POST /openapi/system/registry': 2} for w in (written[0], written[2])),
+              'apply-d: writes per host %s' % written)
+        print('flow d: three hosts, one changed: zadig-1 failed writing nothing (%s); zadig-0 and zadig-2 applied'
+              % failed['zadig-1']['msg'])
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait()
+        shutil.rmtree(work)
 
 
 def main():
@@ -157,6 +326,7 @@ def main():
     parser.add_argument('--url', required=True)
     parser.add_argument('--ca', required=True)
     parser.add_argument('--token', required=True)
+    parser.add_argument('--key', required=True, help='the TLS key of --ca, for the other Zadig servers of a flow')
     parser.add_argument('--execution', default='auto')
     args = parser.parse_args()
 
@@ -182,6 +352,7 @@ def main():
         check(not leaked, '%s: secrets in the events: %s' % (name, leaked))
         scanned['files'] += len(files)
         scanned['events'] += len(events)
+        scanned['jobs'] += 1
         others = sorted(path for path in files if not path.startswith('job_events' + os.sep))
         print('job %-9s no secret in %d events nor in %d artifact files (%d job_events/*.json, %s)'
               % (name, len(events), len(files), len(files) - len(others), ', '.join(others)))
@@ -249,10 +420,12 @@ def main():
         json.dump(record, handle)
     check(('command', 'token') in scan(artifact_dir, secrets)[0], 'leak: a token planted in command is missed')
 
+    workflows(common, sim, args.token, args.ca, args.key, no_secret)
+
     shutil.rmtree(base)
-    print('awx_runner: ansible-runner %s, 4 jobs; no secret in %d events and %d artifact files of 3 jobs; '
-          'the negative control found every planted secret'
-          % (version('ansible-runner'), scanned['events'], scanned['files']))
+    print('awx_runner: ansible-runner %s, 4 jobs and 4 review-and-apply workflows; no secret in %d events and %d '
+          'artifact files of %d jobs; the negative control found every planted secret'
+          % (version('ansible-runner'), scanned['events'], scanned['files'], scanned['jobs']))
 
 
 if __name__ == '__main__':

@@ -25,6 +25,6 @@ if [ -n "${ZADIG_WRAPPERS:-}" ]; then
     PATH="${PATH//"${ZADIG_WRAPPERS}:"/}"
 fi
 "${python_bin}" awx_job.py --url "https://127.0.0.1:$(cat "${work}/port")" --ca "${work}/cert.pem" \
-    --token "${ZADIG_SIM_ADMIN_TOKEN}" --execution "${ZADIG_EXECUTION}"
+    --token "${ZADIG_SIM_ADMIN_TOKEN}" --key "${work}/key.pem" --execution "${ZADIG_EXECUTION}"
 stop_simulator
 rm -rf "${work}"

@@ -199,8 +199,8 @@ def test_an_update_of_a_registry_another_job_deleted_says_it_is_gone(monkeypatch
 
 
 @pytest.mark.parametrize('retry_after, sent', [('2', 5), ('120', 3)], ids=['within timeout', 'beyond timeout'])
-def test_a_write_refused_with_retry_after_is_resent_after_that_wait_only_within_timeout(monkeypatch, retry_after,
-                                                                                       sent):
+def test_a_write_refused_with_retry_after_is_resent_after_that_wait_only_within_timeout(
+        monkeypatch, retry_after, sent):
     """A gateway's 503 that says when to come back: the resend waits that long, or the task fails saying so."""
     slept = []
     monkeypatch.setattr('time.sleep', slept.append)
