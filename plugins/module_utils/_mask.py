@@ -80,14 +80,26 @@ class Finder:
             return ()
         return [length for length in self._lengths[prefix] if text[start:start + length] in bucket[length]]
 
+    def _starts(self, text):
+        """Where a string may start in ``text``: the positions whose first characters are some string's prefix.
+
+        Two set comprehensions, which run at C speed, find them; most texts have none and are done.
+        """
+        last = len(text) - MIN_SECRET + 1
+        if last <= 0 or not self._buckets:
+            return []
+        common = {text[i:i + MIN_SECRET] for i in range(last)}.intersection(self._buckets)
+        if not common:
+            return []
+        return [i for i in range(last) if text[i:i + MIN_SECRET] in common]
+
     def spans(self, text):
         """The (start, end) of every occurrence, overlapping ones merged, in order."""
         found = []
-        if self._buckets:
-            for start in range(len(text) - MIN_SECRET + 1):
-                lengths = self._at(text, start)
-                if lengths:
-                    found.append((start, start + lengths[0]))
+        for start in self._starts(text):
+            lengths = self._at(text, start)
+            if lengths:
+                found.append((start, start + lengths[0]))
         for needle in self._short:
             start = text.find(needle)
             while start >= 0:
@@ -104,9 +116,8 @@ class Finder:
     def found(self, text):
         """The strings that occur in ``text``."""
         hits = {n for n in self._short if n in text}
-        if self._buckets:
-            for start in range(len(text) - MIN_SECRET + 1):
-                hits.update(text[start:start + length] for length in self._at(text, start))
+        for start in self._starts(text):
+            hits.update(text[start:start + length] for length in self._at(text, start))
         return hits
 
 
@@ -162,11 +173,9 @@ def occurring(values, result):
     already in (a mask inserts nothing else).
     """
     values = {value for value in values if isinstance(value, str)}
-    finder = Finder(values)
     found = {value for value in values if '*' in value}
-    for text in set(_texts(result)):
-        found |= finder.found(text)
-    return found
+    # One pass over every text at once; a match across two texts only hands remove_values a value it ignores.
+    return found | Finder(values).found('\0'.join(set(_texts(result))))
 
 
 def _leaves(value):
