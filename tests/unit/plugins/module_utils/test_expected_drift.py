@@ -15,10 +15,7 @@ from ansible_collections.zadig.core.tests.unit.plugins.module_utils.test_drift i
     ENTRIES, EXPECTED, SECRET, SERVER, run, unused)
 from ansible_collections.zadig.core.tests.unit.plugins.module_utils.test_manage_list import (
     ID_A, ID_B, ID_C, OK, entry, reg)
-from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
-from ansible_collections.zadig.core.tests.unit import two_paths
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call
-from ansible_collections.zadig.core.tests.unit.utils import ADMIN, USER
 
 READ = [Call('GET', OPENAPI, answer=SERVER), unused(ID_C)]  # the reads of ENTRIES: the list, who uses ID_C
 
@@ -115,38 +112,3 @@ def test_an_expected_drift_that_is_not_a_drift_is_refused_before_any_request(mon
         run(monkeypatch, ENTRIES, [], expected_drift=expected)
     assert words in str(info.value)
 
-
-# ---- the same on both paths: the module's main() and the controller's process ---------------------------------
-
-LISTED = [{'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor', 'is_default': True},
-          {'address': 'https://other.example.com', 'namespace': 'team', 'provider': 'harbor'},
-          {'address': 'https://new.example.com', 'namespace': 'ns', 'provider': 'native'}]
-
-
-@pytest.mark.parametrize('check_mode', [True, False], ids=['check mode', 'real run'])
-@pytest.mark.parametrize('reviewed, fails', [
-    ({'create': [{'address': 'https://new.example.com', 'namespace': 'ns'}],
-      'update': [{'registry_id': None, 'fields': ['provider']}], 'delete': []}, False),
-    ({'create': [], 'update': [], 'delete': []}, True),
-    ({'create': [{'address': 'https://new.example.com', 'namespace': 'ns'}], 'update': [], 'delete': []}, True),
-], ids=['the reviewed drift', 'in sync reviewed', 'an update not reviewed'])
-def test_both_paths_compare_alike(monkeypatch, check_mode, reviewed, fails):
-    def seeded():
-        sim = Simulator(admin_tokens=[ADMIN], user_tokens=[USER])
-        sim.seed(address='https://harbor.example.com', namespace='platform', provider='harbor', is_default=True,
-                 registry_id=ID_A)
-        sim.seed(address='https://other.example.com', namespace='team', provider='native', registry_id=ID_B)
-        return sim
-    monkeypatch.setattr(two_paths, 'seeded', seeded)
-    reviewed = copy.deepcopy(reviewed)
-    for entry_ in reviewed['update']:
-        entry_['registry_id'] = ID_B
-    result, requests = two_paths.same_on_both_paths(monkeypatch, 'registries', dict(
-        two_paths.CONNECTION, registries=LISTED, expected_drift=reviewed), check_mode)
-    assert bool(result.get('failed')) is fails
-    if fails:
-        assert result['msg'].startswith('the drift is not the reviewed one (expected_drift): ')
-        assert result['expected_drift'] == reviewed and not any(r.startswith(('POST', 'PUT', 'DELETE'))
-                                                                for r in requests)
-    else:
-        assert result['changed'] is True
