@@ -139,8 +139,8 @@ def _namespace_hint(registries, desired):
     """An omitted namespace means the empty one: say so when only registries with a namespace have the address."""
     if desired.get('registry_id') or desired.get('namespace'):
         return []
-    namespaces = sorted({(r.get('namespace') or '').strip() for r in registries.with_address(desired['address'])}
-                        - {''})
+    namespaces = {(r.get('namespace') or '').strip() for r in registries.with_address(desired['address'])}
+    namespaces = sorted(namespaces - {''})
     if not namespaces:
         return []
     return ['nothing to delete: no registry %s has an empty namespace, which an omitted namespace means; registries '
