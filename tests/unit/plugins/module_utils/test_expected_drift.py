@@ -111,4 +111,3 @@ def test_an_expected_drift_that_is_not_a_drift_is_refused_before_any_request(mon
     with pytest.raises(InputError) as info:
         run(monkeypatch, ENTRIES, [], expected_drift=expected)
     assert words in str(info.value)
-
