@@ -36,3 +36,12 @@ def server_main():
     srv = _serve('main')
     yield srv
     srv.stop()
+
+
+@pytest.fixture
+def sim_server(request):
+    """A simulator on loopback whose admin token is the test module's TOKEN, and its server."""
+    sim = Simulator(admin_tokens=[request.module.TOKEN])
+    server = SimulatorServer(sim).start()
+    yield sim, server
+    server.stop()

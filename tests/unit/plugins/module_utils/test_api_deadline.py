@@ -26,14 +26,6 @@ TOKEN = 'tok-deadline-5e2a'
 TASK = {'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor'}
 
 
-@pytest.fixture
-def sim_server():
-    sim = Simulator(admin_tokens=[TOKEN])
-    server = SimulatorServer(sim).start()
-    yield sim, server
-    server.stop()
-
-
 def methods(sim):
     return [entry[0] for entry in sim.log]
 

@@ -17,20 +17,11 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError, ProxyError
 
 from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigAPIError, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registry
-from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 
 URL = 'https://zadig.example.com'
 TOKEN = 'tok-network-7c1d'
 TASK = {'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor'}
-
-
-@pytest.fixture
-def sim_server():
-    sim = Simulator(admin_tokens=[TOKEN])
-    server = SimulatorServer(sim).start()
-    yield sim, server
-    server.stop()
 
 
 # ---- timeout is a deadline ----------------------------------------------------------------------------------------
