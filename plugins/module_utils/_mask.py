@@ -165,17 +165,19 @@ def _texts(value):
 
 
 def occurring(values, result):
-    """The values that occur in some text of ``result``, and every value holding a ``*``.
+    """The values that occur in some text of ``result``, and every value holding a ``*``, in the order given.
 
     ansible-core's ``remove_values`` replaces each value in each text of a
     result, which costs values times texts; handed only these, it masks the
     same, since a value that holds no ``*`` can only appear in a text it was
-    already in (a mask inserts nothing else).
+    already in (a mask inserts nothing else). The order is kept because
+    ``remove_values`` replaces values of one length in the order it gets them,
+    and a mask replaced again by a ``*`` value depends on it.
     """
-    values = {value for value in values if isinstance(value, str)}
-    found = {value for value in values if '*' in value}
+    values = [value for value in values if isinstance(value, str)]
     # One pass over every text at once; a match across two texts only hands remove_values a value it ignores.
-    return found | Finder(values).found('\0'.join(set(_texts(result))))
+    found = Finder(values).found('\0'.join(set(_texts(result))))
+    return [value for value in values if '*' in value or value in found]
 
 
 def _leaves(value):
