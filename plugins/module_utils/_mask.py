@@ -122,21 +122,32 @@ class Finder:
 
 
 class Masker:
-    """The secrets of one task, in every form ``secret_forms`` knows, masked in any text."""
+    """The secrets of one task, in every form ``secret_forms`` knows, masked in any text.
+
+    Secrets are taken in at the first text to mask: a run that reads 20,000
+    stored secrets and reports no error never pays for their forms.
+    """
 
     def __init__(self):
         self._finder = Finder()
         self._added = set()
+        self._pending = []
 
     def add(self, *values):
         """Mask these values from now on; one shorter than MIN_SECRET would turn every message into asterisks."""
-        for value in values:
+        self._pending.extend(values)
+
+    def _take_in(self):
+        pending, self._pending = self._pending, []
+        for value in pending:
             if isinstance(value, str) and len(value.strip()) >= MIN_SECRET and value not in self._added:
                 self._added.add(value)
                 self._finder.add(form for form in secret_forms(value) if len(form) >= MIN_SECRET)
 
     def redact(self, text):
         """``text`` with every occurrence of a secret replaced by MASK (overlapping secrets masked as one)."""
+        if self._pending:
+            self._take_in()
         spans = self._finder.spans(text)
         if not spans:
             return text
@@ -178,6 +189,13 @@ def occurring(values, result):
     # One pass over every text at once; a match across two texts only hands remove_values a value it ignores.
     found = Finder(values).found('\0'.join(set(_texts(result))))
     return [value for value in values if '*' in value or value in found]
+
+
+def remove_occurring(remove_values, values, result):
+    """``result`` through ansible-core's ``remove_values`` given only the ``occurring`` values; as it is when none
+    occurs (``remove_values`` would only copy it, which for 10,000 registries is most of a second)."""
+    found = occurring(values, result)
+    return remove_values(result, found) if found else result
 
 
 def _leaves(value):

@@ -46,7 +46,7 @@ from collections.abc import Mapping
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.release import __version__ as CORE_VERSION_TEXT
-from ansible_collections.zadig.core.plugins.module_utils._mask import occurring
+from ansible_collections.zadig.core.plugins.module_utils._mask import remove_occurring
 
 try:  # 2.22 and later mask secrets themselves
     from ansible.module_utils import secrets as public_secrets
@@ -149,7 +149,7 @@ def no_log_masking(validation, extra=()):
 
     ``extra``: no_log values ansible-core's validation may have missed (``no_log_values``). Called before the task
     runs, so a missing hook still leaves the module path open. ``remove_values`` gets
-    only the values that occur in the result (``occurring``): given all of them, it costs values times texts,
+    only the values that occur in the result (``remove_occurring``): given all of them, it costs values times texts,
     minutes for a list of 10,000 registries with credentials.
     """
     if public_secrets is not None:
@@ -158,7 +158,7 @@ def no_log_masking(validation, extra=()):
     # pylint: disable-next=protected-access
     values = set(_attribute('ValidationResult._no_log_values', lambda: validation._no_log_values)) | set(extra)
     remove = _require('ansible.module_utils.common.parameters.remove_values', remove_values)
-    return lambda result: remove(result, occurring(values, result))
+    return lambda result: remove_occurring(remove, values, result)
 
 
 def _as_it_is(result):

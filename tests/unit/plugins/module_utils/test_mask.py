@@ -10,7 +10,7 @@ from hypothesis import example, given, settings, strategies as st
 
 from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.zadig.core.plugins.module_utils._mask import MASK, Finder, Masker, occurring, secret_forms
+from ansible_collections.zadig.core.plugins.module_utils._mask import MASK, Finder, Masker, remove_occurring, secret_forms
 
 EXAMPLES = int(os.environ.get('ZADIG_PROPERTY_EXAMPLES', '300'))
 # Few letters, so that secrets overlap, repeat and hold one another.
@@ -21,6 +21,14 @@ def test_overlapping_secrets_are_masked_as_one_so_neither_shows():
     masker = Masker()
     masker.add('abcd', 'bcdefgh', None, 'xyz')  # None and values under 4 characters are not masked
     assert masker.redact('..abcdefgh.. xyz') == '..********.. xyz'
+
+
+def test_a_secret_added_after_a_text_was_masked_is_masked_in_the_next():
+    masker = Masker()
+    masker.add('first secret')
+    assert masker.redact('first secret, second secret') == '********, second secret'
+    masker.add('second secret')
+    assert masker.redact('first secret, second secret') == '********, ********'
 
 
 def test_a_secret_is_masked_in_each_of_its_forms():
@@ -66,4 +74,4 @@ def test_remove_values_given_only_the_occurring_values_masks_the_same(values, re
 
     remove_values replaces values of one length in the order it gets them, so the order is part of the input.
     """
-    assert remove_values(result, occurring(values, result)) == remove_values(result, values)
+    assert remove_occurring(remove_values, values, result) == remove_values(result, values)
