@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The shapes of Zadig's answers (zadig-api.md §7, §13), checked once, where they arrive.
+"""The shapes of Zadig's answers (the OpenAPI routes and the internal list), checked once, where they arrive.
 
 Everything past the client may trust a registry it is handed: the right keys,
 the right types, a usable id. A proxy's page, a newer Zadig or a corrupt record
@@ -85,7 +85,7 @@ def _unique(registries, key):
 
 
 def registry(doc, where='the registry'):
-    """One registry of the OpenAPI (§7.1): every key present, strings and a boolean; region and namespace may be
+    """One registry of the OpenAPI: every key present, strings and a boolean; region and namespace may be
     absent (a Go ``omitempty`` would drop them) and then mean ``''``."""
     if not isinstance(doc, dict):
         raise ShapeError('expected a registry object, got %s' % _kind(doc))
@@ -102,13 +102,13 @@ def registry(doc, where='the registry'):
 
 
 def registries(body):
-    """The OpenAPI list (§7.1)."""
+    """The OpenAPI list: every registry, in the order Zadig stores them."""
     return _unique([registry(doc, 'registry %d of the list' % number)
                     for number, doc in enumerate(_items(body, 'registries'), 1)], 'registry_id')
 
 
 def internal_registry(doc, where):
-    """One document of the internal list (§13): the whole model; keys the store may omit mean empty."""
+    """One document of the internal list: the whole model; keys the store may omit mean empty."""
     where = '%s (%s)' % (where, doc['id']) if isinstance(doc.get('id'), str) and REGISTRY_ID.match(doc['id']) \
         else where
     checked = dict(doc)
@@ -135,13 +135,13 @@ def internal_registry(doc, where):
 
 
 def internal_registries(body):
-    """The internal encrypted list (§13)."""
+    """The internal list, its secret_key encrypted with the AES key the client sent."""
     return _unique([internal_registry(doc, 'registry %d of the list' % number)
                     for number, doc in enumerate(_items(body, 'registries'), 1)], 'id')
 
 
 def public_key(body):
-    """``{"publicKey": "<PEM>"}`` (§13 step 1)."""
+    """``{"publicKey": "<PEM>"}``: the key that wraps the AES key of an internal list read."""
     if not isinstance(body, dict) or not isinstance(body.get('publicKey'), str) or not body['publicKey'].strip():
         raise ShapeError('expected {"publicKey": "<PEM>"}, got %s' % (
             'an object without a publicKey string' if isinstance(body, dict) else _kind(body)))
@@ -149,7 +149,7 @@ def public_key(body):
 
 
 def success(body):
-    """A write's answer: Zadig's ``{"message": "success"}`` (§7.3); anything else leaves the outcome unknown."""
+    """A write's answer: Zadig's ``{"message": "success"}`` (never the new id); anything else leaves the outcome unknown."""
     if not isinstance(body, dict) or body.get('message') != 'success':
         raise ShapeError('expected {"message": "success"}, got %s' % (
             'an object without message "success"' if isinstance(body, dict) else _kind(body)))
@@ -157,7 +157,7 @@ def success(body):
 
 
 def references(body):
-    """``{"references": [{project_name, project_alias, envs: [{name, alias}]}]}`` (§14.2): who uses a registry."""
+    """``{"references": [{project_name, project_alias, envs: [{name, alias}]}]}`` : who uses a registry."""
     if not isinstance(body, dict) or not isinstance(body.get('references'), list):
         raise ShapeError('expected {"references": [...]}, got %s' % (
             'an object without a references list' if isinstance(body, dict) else _kind(body)))

@@ -146,7 +146,8 @@ class ZadigAPIError(Exception):
 
     @property
     def maybe_applied(self):
-        """A write that got no answer, a 5xx or an answer we cannot read may have been committed (§10.3)."""
+        """A write that got no answer, a 5xx or an answer we cannot read may have been committed: Zadig writes, then
+        syncs its DinD, and a failed sync answers 500 after the commit."""
         return self.method in WRITES and (self.status is None or self.status >= 500 or self.uncertain)
 
     @property
@@ -163,7 +164,8 @@ class ZadigAPIError(Exception):
 
 
 def check_registry_id(registry_id):
-    """Refuse an id Zadig would misread: a malformed id silently selects another registry (§7.2)."""
+    """Refuse an id Zadig would misread: Zadig drops a filter on an id it cannot parse,
+    so a malformed id reads, and updates, the first registry instead."""
     if not isinstance(registry_id, str) or not REGISTRY_ID.match(registry_id):
         raise ZadigAPIError('registry_id must be 24 lowercase hexadecimal characters (a Zadig object id), got %r'
                             % (registry_id,))
@@ -531,7 +533,7 @@ class ZadigClient:
         return self._write('PUT', '%s/%s' % (OPENAPI, check_registry_id(registry_id)), body)
 
     def list_registries_full(self):
-        """The internal list (zadig-api.md §13): the whole model, secret_key decrypted here.
+        """The internal list: the whole model, secret_key decrypted here.
 
         The AES key is made and wrapped once per client, so a read-back costs one request.
         """
@@ -576,7 +578,7 @@ class ZadigClient:
         return self._write('PUT', '%s/%s' % (INTERNAL, check_registry_id(registry_id)), doc)
 
     def registry_references(self, registry_id):
-        """Who uses a registry (§14.2, Zadig v4.2 and later): a list of projects with their environments.
+        """Who uses a registry (Zadig v4.2 and later): a list of projects with their environments.
 
         None when this Zadig has no such route (v4.1 answers 404 ``Invalid path``): only the delete's own
         refusal can tell then.
@@ -591,7 +593,7 @@ class ZadigClient:
         return self._shape('GET', path, _answers.references, body)
 
     def delete_registry(self, registry_id):
-        """The internal route: the OpenAPI has no delete (§6). Deleting an absent id succeeds."""
+        """The internal route: the OpenAPI has no delete. Deleting an absent id succeeds."""
         return self._write('DELETE', '%s/%s' % (INTERNAL, check_registry_id(registry_id)))
 
 

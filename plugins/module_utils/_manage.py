@@ -51,7 +51,7 @@ class TaskError(Exception):
 
 
 class Reader:
-    """Reads the registries: the OpenAPI list, or with ``details`` the internal list with credentials (§13)."""
+    """Reads the registries: the OpenAPI list, or with ``details`` the internal list with credentials."""
 
     def __init__(self, client, details=False):
         self.client = client
@@ -157,7 +157,8 @@ def _set_projects(client, read, registry_plan, before_ids):
 
 
 def _dind_suspects(registries):
-    """Why Zadig may answer a write 500 with no description: its DinD sync panics on an address with no '//' (§9)."""
+    """Why Zadig may answer a write 500 with no description: its DinD sync, run after the write
+    commits, panics on an address with no '//'."""
     broken = [r for r in registries if '//' not in (r.get('address') or '')]
     if not broken:
         return ''
@@ -249,7 +250,8 @@ def _verify(registry_plan, observed, expected, warnings):
 
 
 def _reencodes(plans):
-    """Updates the OpenAPI would make on swr or ecr registries, which re-save their credentials decoded (§10.5)."""
+    """Updates the OpenAPI would make on swr or ecr registries, which re-save their credentials decoded: Zadig loads
+    them as docker logins and stores those back."""
     updates = [p for p in plans if p.action == 'update' and p.write == 'openapi']
     return any(p.before['provider'] in REENCODED_ON_UPDATE and p.desired.get('update_secrets') == 'compare'
                for p in updates)
@@ -287,7 +289,7 @@ def _deleted_or_deduped(plans, before, desired_list, dedupe):
 
 
 def _look_up_users(client, ids, subject, partial, warnings):
-    """Ask Zadig who uses each registry (§14.2), one request per id; {} when this Zadig cannot say (before v4.2)."""
+    """Ask Zadig who uses each registry, one request per id; {} when this Zadig cannot say (before v4.2)."""
     in_use = {}
     for registry_id in ids:
         try:

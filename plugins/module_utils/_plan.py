@@ -99,10 +99,10 @@ def plan(registries, desired, in_use=None, keep_default=None):
     ``registries`` is a ``Snapshot``, or a list for a single task.
 
     ``in_use`` maps registry ids to the projects and environments that use them
-    (zadig-api.md §14.2), for the ids Zadig could tell; deleting one of those is refused.
+    (Zadig's references route, v4.2 and later), for the ids Zadig could tell; deleting one of those is refused.
     ``keep_default`` is the id of the registry a list makes the default: another
     registry flagged default too (a server can hold two) is updated with the flag
-    off, since sending it on would take the default from the listed one (§5).
+    off, since Zadig moves the default to whichever registry is last saved with it.
     """
     if not isinstance(registries, Snapshot):
         registries = Snapshot(registries)

@@ -72,7 +72,8 @@ def view(registry):
 
 
 def from_internal(doc):
-    """A registry of the internal list (§13) in the OpenAPI shape, with its ``details`` and whole ``doc``."""
+    """A registry of the internal list (credentials, TLS and projects included) in the OpenAPI shape, with its
+    ``details`` and whole ``doc``."""
     settings = doc.get('advanced_setting') or {}
     registry = {
         'registry_id': doc.get('id'), 'address': doc.get('reg_addr') or '', 'provider': doc.get('reg_provider') or '',
@@ -199,7 +200,7 @@ def _python_repr(value):
 
 
 def check_address(address):
-    """Refuse what Zadig would store but cannot use (§4.2, §9): no scheme, whitespace, a path, a bad host."""
+    """Refuse what Zadig stores as given but cannot use: no scheme, whitespace, a path, a bad host."""
     _check_text('address', address)
     if address != address.strip():
         raise InputError('address must not start or end with whitespace, got %r' % address)
