@@ -157,7 +157,7 @@ def success(body):
 
 
 def references(body):
-    """``{"references": [{project_name, project_alias, envs: [{name, alias}]}]}`` : who uses a registry."""
+    """``{"references": [{project_name, project_alias, envs: [{name, alias}]}]}``: who uses a registry."""
     if not isinstance(body, dict) or not isinstance(body.get('references'), list):
         raise ShapeError('expected {"references": [...]}, got %s' % (
             'an object without a references list' if isinstance(body, dict) else _kind(body)))
