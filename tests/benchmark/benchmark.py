@@ -7,7 +7,7 @@ the simulator counted, and ratios: the registries role against a uri playbook
 for N registries; a loop of zadig_registry (in the controller's process, and
 as modules) against the same loop of uri tasks and a debug loop; one task
 against an empty playbook; the role on 10 hosts against one. A script, not a
-test: it asserts nothing, and says which of the targets of issue 13 the
+test: it asserts nothing, and says which of its speed and scale targets the
 figures meet. Run it through scripts/benchmark, which sets up the venv and the
 collection tree.
 """
@@ -278,7 +278,7 @@ def scale_rows(sim, runs, sizes, connection, env):
 
 
 def scale_targets(figures, sizes):
-    """Issue 21's targets at the largest size against the smallest."""
+    """The scale targets: the largest size against the smallest."""
     small, large = min(sizes), max(sizes)
     lines = []
     for label, requests in (('no drift', 1), ('no drift, credentials compared', 2)):
@@ -344,7 +344,7 @@ def hosts_rows(runs, count, hosts, env):
 
 
 def targets(figures):
-    """Issue 13's targets, and whether this run's figures meet them."""
+    """The speed targets, and whether this run's figures meet them."""
     lines = []
     here, uri = figures['no drift']
     lines.append(('zadig_registry loop of %d, no drift, at most 0.10x the uri loop' % figures['count'],

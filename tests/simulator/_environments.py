@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The environments the Zadig simulator knows, and the registry each one stores (zadig-api.md §6, §14.2).
+"""The environments the Zadig simulator knows, and the registry each one stores.
 
 Imported by ``zadig_simulator.py`` both as a package module and when the
 simulator runs as a script; it imports nothing from it.
@@ -16,7 +16,7 @@ class Environments:
 
     An environment counts as using a registry when it is not being deleted and the registry id it stores equals
     the id asked about, exactly; one that stores no id ("") uses the default implicitly and is counted by nothing.
-    The delete refusal (§6) and the references route (§14.2) count the same environments.
+    The internal delete's in-use refusal and the references route count the same environments.
 
     It also behaves as the set of registry ids in use that the simulator used to keep (``add``, ``discard``,
     ``clear``, ``in``, iteration): ``add(id)`` registers one environment using ``id``.

@@ -3,7 +3,7 @@
 """Opt-in faults for the Zadig simulator, and the pages a reverse proxy answers with.
 
 None of this is Zadig's behaviour: by default the simulator injects no fault and
-serves every route at the root, as the spec describes.  Tests opt in, to see how
+serves every route at the root, as Zadig does.  Tests opt in, to see how
 the client copes with what a network, a proxy or a broken server can do.
 
 Imported by ``zadig_simulator.py`` both as a package module and when the

@@ -15,7 +15,7 @@ BAD_OBJECT_ID = 'the provided hex string is not a valid ObjectID'
 
 
 # --------------------------------------------------------------------------
-# Go's net/url.ParseRequestURI, the address check of OpenAPI create (§4.2)
+# Go's net/url.ParseRequestURI, the address check of OpenAPI create
 # --------------------------------------------------------------------------
 
 _HOST_EXTRA = set("!$&'()*+,;=:[]<>\"-_.~")
@@ -108,7 +108,7 @@ def go_trim_space(value):
 
 
 def object_id_error(registry_id):
-    """The error of the mongo driver's ObjectIDFromHex(id), or None when the id parses (§6, §7.2).
+    """The error of the mongo driver's ObjectIDFromHex(id), or None when the id parses; delete and PUT answer it.
 
     Its length in bytes must be 24, then hex.DecodeString names the first byte that is not hex, as Go's
     ``%#U`` prints it: ``encoding/hex: invalid byte: U+007A 'z'`` (a byte with no printable glyph gets no quote).

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A stand-in for a Zadig server's image-registry API, on loopback.
 
-Written from ``zadig-api.md`` (the spec read from Zadig's source), never from
+Written from a reading of Zadig's server source, never from
 this collection's client, so that tests catch the client's mistakes.  It models
 the gateway (401 rules, and from v4.3 rotated tokens and MFA), aslan's handlers
 (validation order, exact error bodies, default-registry rules of v4.1 and of
@@ -62,7 +62,7 @@ NO_DOCUMENTS = 'mongo: no documents in result'
 IN_USE = "The registry cannot be deleted, it's being used by environment"
 LICENSE_MESSAGE = '用户许可证不可用，请检查许可证后重试'
 JSON = 'application/json; charset=utf-8'
-# Server versions, oldest first (§14); every one but main has the v4.1 default rules (§5).
+# Server versions, oldest first; every one but main has the v4.1 default-registry rules.
 VERSIONS = ('v4.1', 'v4.2', 'v4.3', 'v5.0', 'main')
 MFA_REASONS = ('mfa_verification_required', 'mfa_enrollment_required')
 
@@ -188,7 +188,7 @@ UPDATE_FIELDS = {
 # --------------------------------------------------------------------------
 
 def default_rules(version):
-    """The §5 default-registry rules a version follows: 'main', or 'v4.1' for every tag up to v5.0.0."""
+    """The default-registry rules a version follows: 'main', or 'v4.1' for every tag up to v5.0.0."""
     return 'main' if version == 'main' else 'v4.1'
 
 
@@ -266,7 +266,7 @@ class Simulator:
         with self.lock:
             return self.envs_using.register(registry_id, project_name, env_name, project_alias, env_alias, deleting)
 
-    # ---- users and their tokens (the gateway's view, §2 and §14.1) -----------------
+    # ---- users and their tokens (the gateway's view, with v4.3's rotation and MFA) ---
 
     def reset_tokens(self):
         self.tokens = dict(self._initial_tokens)  # token -> (user name, is system admin)
@@ -437,7 +437,7 @@ class Simulator:
         return None if answer is None else Response(*answer)
 
     def gateway(self, headers, query):
-        """Envoy ext_authz (§2): the acting ``(name, is_admin)``, or the Response refusing the request.
+        """Envoy ext_authz: the acting ``(name, is_admin)``, or the Response refusing the request.
 
         The gateway validates ``?token=`` in preference to ``Authorization: <scheme> <token>`` (exactly 2 parts);
         from v4.3 the token must still be its user's stored token, a non-admin must have API tokens enabled, and
@@ -582,7 +582,7 @@ class Simulator:
         return self.dind_sync() or success()
 
     def dind_sync(self):
-        """SyncDinDForRegistries: PrepareDinD panics on an address with no ``//`` (§9)."""
+        """SyncDinDForRegistries: PrepareDinD panics on an address with no ``//``: 500, empty, after the commit."""
         for doc in self.registries:
             settings = doc['advanced_setting']
             if settings is None:
@@ -752,7 +752,7 @@ class Simulator:
         return self.update_service(name, registry_id, new)
 
     def internal_references(self, is_admin, registry_id):
-        """GetRegistryReferences (v4.2+, §14.2): the id is not validated; absent or malformed gives []."""
+        """GetRegistryReferences (v4.2+): the id is not validated; absent or malformed gives []."""
         if not is_admin:
             return empty(403)
         if self.envs_using.list_error is not None:
@@ -771,7 +771,7 @@ class Simulator:
             self.registries.remove(doc)
             if doc['is_default'] and self.registries and self.first_default() is None:
                 self.registries[0]['is_default'] = True
-        return self.dind_sync() or success()  # run even when nothing was deleted (§6)
+        return self.dind_sync() or success()  # Zadig syncs even when nothing was deleted
 
 
 INTERNAL_FIELDS = {
@@ -830,7 +830,7 @@ def validate_registry(address, provider, namespace):
 
 
 def decode_credentials(doc):
-    """commonutil.DecodeRegistry as PUT applies it before saving the whole struct (§10.5)."""
+    """commonutil.DecodeRegistry as PUT applies it before saving the whole struct: swr and ecr keys get corrupted."""
     if doc['reg_provider'] == 'swr' and doc['access_key']:
         key = doc['access_key']
         doc['access_key'] = '%s@%s' % (doc['region'], key)
@@ -840,7 +840,7 @@ def decode_credentials(doc):
 
 
 def header_token(headers):
-    """The token of ``Authorization: <scheme> <token>``; None when absent or not exactly 2 parts (§2)."""
+    """The token of ``Authorization: <scheme> <token>``; None when absent or not exactly 2 parts."""
     value = headers.get('Authorization')
     if not value:
         return None

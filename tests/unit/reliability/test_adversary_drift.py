@@ -3,7 +3,7 @@
 """An adversary's findings on 0.2 (drift, adoption, safe deletes), each against the simulator in-process.
 
 Tests that fail reproduce a defect; tests that pass pin a promise nobody had tested in this form.
-The promises are those of interface.md, "Added in 0.2: drift, adoption, safe deletes", and user-guide.md §5-§6a.
+The promises are those of docs/user-guide.md, sections 5 to 6a (drift, adoption, safe deletes).
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def test_duplicates_do_not_group_different_hosts_behind_the_same_user_info(monke
 
 
 def _hostile(sim):
-    """A server as the UI, old versions and people leave it: every oddity of the brief at once."""
+    """A server as the UI, old versions and people leave it: every oddity below at once."""
     pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
     sim.seed('https://reg.example.com', provider='harbor', namespace='team', is_default=True, secret_key=SECRET,
              access_key='AK-adv', projects=None)
@@ -228,7 +228,7 @@ def test_purge_on_v41_keeps_the_default_zadig_refuses_to_delete_and_succeeds(mon
 @pytest.mark.parametrize('absent_first', [True, False])
 def test_deleting_the_default_whose_heir_says_not_default_is_refused_whatever_the_list_order(
         monkeypatch, version, absent_first):
-    """DEFECT (promise 3, user guide §6a: 'a list whose entry for that registry says is_default: false is
+    """DEFECT (user guide, 'Deleting safely': 'a list whose entry for that registry says is_default: false is
     refused'): only when the heir's entry comes first. Listed after the absent entry, the heir is planned on the
     snapshot where it already inherited the default and is set back to false: v4.2 is left with no default, and
     on main the check run succeeds while the real run fails after the delete."""

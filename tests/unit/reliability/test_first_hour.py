@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A new user's first hour (issue 22): every message says what to do, every documented file says what is true.
+"""A new user's first hour: every message says what to do, every documented file says what is true.
 
 The documented commands themselves run as written in scripts/test's build stage (scripts/doc_commands.py).
 """

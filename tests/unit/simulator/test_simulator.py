@@ -1,9 +1,9 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The simulator against zadig-api.md, row by row of §12 (and the routes and quirks the collection relies on).
+"""The simulator against Zadig's behaviour, points 1-14 below, and the routes and quirks the collection relies on.
 
 These tests speak raw HTTP with requests, not through the collection's client,
-so that they check the simulator against the spec and nothing else.
+so that they check the simulator against Zadig's behaviour and nothing else.
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ def test_update_reencodes_swr_credentials(server_v41):
     assert doc['secret_key'] not in ('SK', '') and len(doc['secret_key']) == 64
 
 
-# ---- 11. the default registry (§5), both modes ---------------------------------------------------------------
+# ---- 11. the default registry, v4.1 and main rules -----------------------------------------------------------
 
 def defaults(server):
     return [r['namespace'] for r in listing(server) if r['is_default']]
@@ -530,10 +530,10 @@ def test_go_parse_request_uri_edge_cases(address, ok):
     assert go_parse_request_uri(address) is ok
 
 
-# ---- §13: the internal encrypted read and the whole-document PUT ---------------------------------------------
+# ---- the internal encrypted read and the whole-document PUT --------------------------------------------------
 
 def encrypted_listing(server, key=b'0123456789abcdef0123456789abcdef', token=ADMIN):
-    """What a client does (§13): wrap an AES key with the server's RSA key, list, decrypt secret_key."""
+    """What a client does: wrap an AES key with the server's RSA key, list, decrypt secret_key."""
     from urllib.parse import quote
     import base64
     from cryptography.hazmat.primitives import serialization
@@ -828,7 +828,7 @@ def test_command_line_runs_as_a_script_with_prefix_and_faults(tmp_path):
         process.wait(5)
 
 
-# ---- server versions (§14) -------------------------------------------------------------------------------------
+# ---- server versions, v4.1 to main -----------------------------------------------------------------------------
 
 def references(server, rid, token=ADMIN):
     return call(server, 'GET', INTERNAL + '/namespaces/%s/references' % rid, token=token)
@@ -1080,7 +1080,7 @@ def test_command_line_takes_a_version(tmp_path):
         process.wait(5)
 
 
-# ---- fidelity: namespaces validated untrimmed, then trimmed (§3.1, §3.2, §4.3, §9) -------------------------
+# ---- fidelity: namespaces validated untrimmed, then trimmed, on create and PUT -----------------------------
 
 def test_create_validates_the_namespace_untrimmed_and_stores_it_trimmed_section_3_1(server):
     assert create(server, namespace='   ').json() == OK
@@ -1120,7 +1120,7 @@ def test_internal_put_validates_the_namespace_untrimmed_too_section_1_3(server_v
     assert server_v41.sim.registries[0]['namespace'] == 'x'
 
 
-# ---- fidelity: the delete of an absent id still syncs DinD; malformed ids (§6) -------------------------------
+# ---- fidelity: the delete of an absent id still syncs DinD; malformed ids ------------------------------------
 
 def test_delete_of_an_absent_valid_id_runs_the_dind_sync_section_6(server):
     assert call(server, 'DELETE', INTERNAL + '/namespaces/' + 'a' * 24).json() == OK
@@ -1158,7 +1158,7 @@ def test_put_with_a_24_character_non_hex_id_fails_at_update_with_the_hex_error_s
     assert call(server_v41, 'GET', OPENAPI + '/' + 'a' * 24 + '%0A').json()['namespace'] == 'team'
 
 
-# ---- fidelity: ?token= and a header together (§2, corrected 2026-12-01) ----------------------------------------
+# ---- fidelity: ?token= and a header together (the header's user acts) ------------------------------------------
 
 def fake_jwt(name):
     import base64
