@@ -19,11 +19,12 @@ try:  # 2.22 and later: the module registers its secrets, the controller masks t
 except ImportError:
     register_secrets = None
 
-from ansible_collections.zadig.core.plugins.module_utils._api import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ZadigAPIError, ZadigClient)
+from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError
 from ansible_collections.zadig.core.plugins.module_utils._mask import no_log_values
 from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError, InputError
+from ansible_collections.zadig.core.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 EXPECTED_ERRORS = (InputError, ConflictError, TaskError, ZadigAPIError)
 _MISSING = re.compile(r'^missing required arguments: (.*?)(?: found in .*)?$')

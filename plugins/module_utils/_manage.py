@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._drift import (
     check_expected, compare, drift_report, mismatch, summary)
 from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all, replay

@@ -14,7 +14,7 @@ import ast
 import json
 import re
 
-from ansible_collections.zadig.core.plugins.module_utils._api import REGISTRY_ID
+from ansible_collections.zadig.core.plugins.module_utils._answers import REGISTRY_ID
 
 PROVIDERS = ('acr', 'tcr', 'swr', 'ecr', 'dockerhub', 'harbor', 'native')
 REGION_REQUIRED = ('ecr', 'swr')

@@ -347,7 +347,7 @@ path:
   sample: /api/aslan/system/registry/namespaces/65a1b2c3d4e5f60718293a4b
 '''
 
-from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.zadig.core.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.zadig.core.plugins.module_utils._entry import ZadigModule, run_module
 from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registries
 from ansible_collections.zadig.core.plugins.module_utils._registry import PROVIDERS

@@ -30,7 +30,7 @@ from ansible.plugins.loader import action_loader
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.zadig.core.plugins.module_utils._api import HAS_REQUESTS
+from ansible_collections.zadig.core.plugins.module_utils._transport import HAS_REQUESTS
 from ansible_collections.zadig.core.plugins.module_utils._entry import execute, explain
 from ansible_collections.zadig.core.plugins.module_utils._mask import no_log_values
 from ansible_collections.zadig.core.plugins.plugin_utils import _core

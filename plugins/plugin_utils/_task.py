@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.zadig.core.plugins.module_utils._api import connection_from_environment
+from ansible_collections.zadig.core.plugins.module_utils._connection import connection_from_environment
 from ansible_collections.zadig.core.plugins.plugin_utils import _core
 
 

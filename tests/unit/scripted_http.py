@@ -93,9 +93,9 @@ class _Clock:
 
 def script(monkeypatch, calls, base_url='https://zadig.example.com'):
     """Make every requests.Session the collection creates a ScriptedSession with these calls."""
-    from ansible_collections.zadig.core.plugins.module_utils import _api
+    from ansible_collections.zadig.core.plugins.module_utils import _transport
 
     session = ScriptedSession(base_url, calls)
-    monkeypatch.setattr(_api.requests, 'Session', lambda: session)
-    monkeypatch.setattr(_api, 'time', _Clock(session))
+    monkeypatch.setattr(_transport.requests, 'Session', lambda: session)
+    monkeypatch.setattr(_transport, 'time', _Clock(session))
     return session

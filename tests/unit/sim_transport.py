@@ -56,6 +56,6 @@ def _dumps(value):
 
 def use_simulator(monkeypatch, sim):
     """Every client the collection creates from now on talks to ``sim`` in-process."""
-    from ansible_collections.zadig.core.plugins.module_utils import _api
+    from ansible_collections.zadig.core.plugins.module_utils import _transport
 
-    monkeypatch.setattr(_api.requests, 'Session', lambda: SimSession(sim))
+    monkeypatch.setattr(_transport.requests, 'Session', lambda: SimSession(sim))

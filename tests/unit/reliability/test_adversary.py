@@ -17,7 +17,8 @@ import pytest
 import requests
 
 from ansible_collections.zadig.core.plugins.module_utils import _api
-from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigAPIError, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._entry import EXPECTED_ERRORS, failure
 from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registries, ensure_registry
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer

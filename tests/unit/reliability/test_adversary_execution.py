@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A tester's attack on issue 13: the controller's process must see a task's arguments and environment as its module.
+"""A tester's attack on the controller path: its process must see a task's arguments and environment as its module.
 
 Each case runs the module's main() with the task's environment in ``os.environ`` (as a module process has it),
 and the controller path the way ``ModuleTaskAction.run`` composes it: ``connection_from_environment`` (what
@@ -17,7 +17,7 @@ import re
 import pytest
 from ansible.plugins.shell.sh import ShellModule
 
-from ansible_collections.zadig.core.plugins.module_utils._api import connection_from_environment
+from ansible_collections.zadig.core.plugins.module_utils._connection import connection_from_environment
 from ansible_collections.zadig.core.plugins.plugin_utils._action import run_here
 from ansible_collections.zadig.core.plugins.plugin_utils._task import task_environment
 from ansible_collections.zadig.core.tests.unit.two_paths import (

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""An independent tester's attacks on five promises, written from interface.md and zadig-api.md only.
+"""An independent tester's attacks on five promises, written from the collection's docs and Zadig's behaviour only.
 
 P1  every task that compares credentials/TLS/projects, and zadig_registry_info with details, works against Zadig's
     real public key answer (an SPKI DER under the label RSA PUBLIC KEY, Go's pem.Encode) and against correctly
@@ -52,7 +52,7 @@ import pytest
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.zadig.core.plugins.module_utils import _api
+from ansible_collections.zadig.core.plugins.module_utils import _transport
 from ansible_collections.zadig.core.plugins.modules import zadig_registry, zadig_registry_info
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import JSON, Response, Simulator, go_json
 from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator
@@ -89,7 +89,7 @@ def _pem_lines(label, der):
 
 
 def zadig_pem(key):
-    """What Zadig really serves (zadig-api.md §13 step 1): an SPKI DER under the PKCS#1 label."""
+    """What Zadig's public-key route really serves: an SPKI DER under the PKCS#1 label."""
     der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return _pem_lines('RSA PUBLIC KEY', der)
 
@@ -325,7 +325,7 @@ def _strict_load_pem_public_key(real):
 
 def test_p1_strict_openssl_111_loader(monkeypatch):
     """On a new cryptography, refuse the mislabelled PEM in load_pem_public_key as cryptography 3.3.2 does; a client
-    that reads the body whatever the label (as zadig-api.md §13 asks) is not affected."""
+    that reads the body whatever the label (as a client must) is not affected."""
     real = serialization.load_pem_public_key
     monkeypatch.setattr(serialization, 'load_pem_public_key', _strict_load_pem_public_key(real))
     sim = KeyedSimulator('zadig_mislabelled')
@@ -783,7 +783,7 @@ def wire(monkeypatch, sim):
     server = Wire(sim)
     server.thread.start()
     clock = _Clock()
-    monkeypatch.setattr(_api, 'time', clock)
+    monkeypatch.setattr(_transport, 'time', clock)
     for name in ('http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv('NO_PROXY', '127.0.0.1,localhost')
@@ -1159,7 +1159,7 @@ def test_p5_info(monkeypatch, details):
 
 
 def test_p5_least_privilege_check_costs(monkeypatch):
-    """A check-mode run whose token may not read the internal list (interface.md: least privilege)."""
+    """A check-mode run whose least-privilege token may not read the internal list."""
     entries = [dict(PLAIN[0], secret_key='SK-p5')] + PLAIN[1:]
     sim = _converged('v4.2', entries)
     result, log = as_action(monkeypatch, {'registries': entries}, sim, check_mode=True, token=USER)
@@ -1176,8 +1176,8 @@ def _collection_root():
 
 
 def _doc_texts():
-    """The four places P5 names: ansible-doc of zadig_registries (its DOCUMENTATION), the role README, the user
-    guide and the README; each flattened onto one line."""
+    """The four places that state P5's request counts: ansible-doc of zadig_registries (its DOCUMENTATION), the
+    role README, the user guide and the README; each flattened onto one line."""
     import yaml  # pylint: disable=import-outside-toplevel
     from ansible_collections.zadig.core.plugins.modules import zadig_registries  # pylint: disable=import-outside-toplevel
     doc = yaml.safe_load(zadig_registries.DOCUMENTATION)

@@ -38,7 +38,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.zadig.core.plugins.module_utils._api import CONNECTION_ARGUMENT_SPEC, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.zadig.core.plugins.modules import zadig_registry_info
 from ansible_collections.zadig.core.tests.unit.reliability.test_tls import (  # noqa: F401  pylint: disable=unused-import
     TOKEN, https_server)

@@ -16,7 +16,7 @@ from unittest import mock
 import pytest
 import yaml
 
-from ansible_collections.zadig.core.plugins.module_utils import _api, _entry
+from ansible_collections.zadig.core.plugins.module_utils import _crypto, _entry, _transport as transport
 from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI
 from ansible_collections.zadig.core.plugins.modules import zadig_registries, zadig_registry, zadig_registry_info
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
@@ -416,9 +416,9 @@ def _transport(monkeypatch, spec):
     """Scripted HTTP (pinned by the script), or a simulator whose route log is pinned afterwards."""
     if spec['no_requests']:
         monkeypatch.setattr(_entry, 'HAS_REQUESTS', False)
-        monkeypatch.setattr(_api, 'HAS_REQUESTS', False)
+        monkeypatch.setattr(transport, 'HAS_REQUESTS', False)
     if spec['no_cryptography']:
-        monkeypatch.setattr(_api, '_CRYPTOGRAPHY', {'error': 'ImportError: No module named cryptography'})
+        monkeypatch.setattr(_crypto, '_CRYPTOGRAPHY', {'error': 'ImportError: No module named cryptography'})
     if spec['seed'] is None:
         session = script(monkeypatch, spec['calls'], base_url=URL)
         return session.assert_done

@@ -8,8 +8,8 @@ the route and what was wrong. Every example ends in one of:
 
   (a) a clean failure: ``failed`` with a one-line ``msg`` that names the route
       (and no raw Python exception text), and no write sent after the bad answer;
-  (b) a correct result, checked against an oracle written from zadig-api.md §7
-      and §13 and interface.md: the registries returned equal the server's, the
+  (b) a correct result, checked against an oracle written from Zadig's answer
+      shapes and the modules' docs: the registries returned equal the server's, the
       filters apply as documented, and no write is sent when the state matches.
 
 Anything else (KeyError, TypeError, AttributeError... escaping, a wrong
@@ -40,8 +40,9 @@ from requests.adapters import HTTPAdapter
 hypothesis = pytest.importorskip('hypothesis')
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
 
-from ansible_collections.zadig.core.plugins.module_utils import _api  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.zadig.core.plugins.module_utils._api import ZadigAPIError, ZadigClient  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.zadig.core.plugins.module_utils import _transport  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.zadig.core.plugins.module_utils._manage import (  # noqa: E402  pylint: disable=wrong-import-position
     TaskError, ensure_registries)
 from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError, InputError  # noqa: E402  pylint: disable=wrong-import-position
@@ -60,7 +61,7 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None, suppres
 
 URL = 'https://zadig.example.com'
 TOKEN = 'tok-HOSTILE-5e1f9c0d'
-# Routes as zadig-api.md §1 names them (not imported from the collection: the test says what a server serves).
+# Zadig's routes, written out (not imported from the collection: the test says what a server serves).
 OPENAPI = '/openapi/system/registry'
 OPENAPI_ID = OPENAPI + '/:id'
 INTERNAL = '/api/aslan/system/registry/namespaces'
@@ -98,7 +99,7 @@ LOGIN_PAGE = ('<!DOCTYPE html>\n<html>\n<head><title>Sign in - Corporate SSO</ti
               'type="password"></form>\n</body>\n</html>\n')
 
 
-# ---- keys for the internal route (§13) ---------------------------------------------------------------------------
+# ---- keys for the internal list's encrypted read -----------------------------------------------------------------
 
 def _keys():
     from cryptography.hazmat.primitives import serialization  # pylint: disable=import-outside-toplevel
@@ -281,7 +282,7 @@ def serving(routes):
     session = FakeSession(routes)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(requests, 'Session', lambda *args, **kwargs: session)
-        patch.setattr(_api, 'time', _NoSleep(), raising=False)
+        patch.setattr(_transport, 'time', _NoSleep(), raising=False)
         yield session, patch
 
 
@@ -353,7 +354,7 @@ def run_action(args, routes, check_mode=False):
 # ---- the oracle --------------------------------------------------------------------------------------------------
 
 def classify_list(answer):
-    """§7: a JSON list of objects with the six keys, strings, a bool is_default and distinct 24-hex ids.
+    """The OpenAPI list: a JSON list of objects with the six keys, strings, a bool is_default and distinct 24-hex ids.
 
     TOLERABLE (a clean failure, or a correct result) are extra keys (a newer Zadig may add some), ignored, and a
     missing region or namespace (what a Go ``omitempty`` would drop), read as ''. A null is never a Go string.
@@ -377,7 +378,7 @@ def classify_list(answer):
 
 
 def classify_registry(answer, wanted_id):
-    """GET :id: one §7 object whose registry_id is the one asked for (§7.2)."""
+    """GET :id: one such object, whose registry_id is the one asked for (Zadig may answer with another)."""
     verdict = classify_list([answer])
     if verdict != INVALID and answer['registry_id'] != wanted_id:
         return INVALID
@@ -389,7 +390,7 @@ INTERNAL_KNOWN = ('id', 'reg_addr', 'reg_type', 'reg_provider', 'is_default', 'p
 
 
 def classify_internal(answer):
-    """§13: the internal list. Required: id (24-hex), reg_addr, reg_provider (str), is_default (bool).
+    """The internal list. Required: id (24-hex), reg_addr, reg_provider (str), is_default (bool).
 
     namespace, region, access_key, secret_key, projects, advanced_setting: a missing key is TOLERABLE; a present
     one must have its type (projects a list of str or null; advanced_setting an object or null; secret_key the
@@ -459,7 +460,7 @@ def project(registry):
 
 
 def from_doc(doc, details=False):
-    """What a module returns for an internal document (§13 keys mapped to §7's)."""
+    """What a module returns for an internal document (internal keys mapped to OpenAPI's)."""
     setting = doc.get('advanced_setting') or {}
     registry = {'registry_id': doc['id'], 'address': doc['reg_addr'], 'provider': doc['reg_provider'],
                 'region': doc.get('region', ''), 'namespace': doc.get('namespace', ''),
@@ -480,7 +481,7 @@ def to_doc(registry):
 
 
 def norm_address(address):
-    """interface.md / §9: scheme and host lowercased, path and trailing '/' dropped, port kept."""
+    """The modules' address normalisation: scheme and host lowercased, path and trailing '/' dropped, port kept."""
     match = re.match(r'^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)', address)
     if not match:
         return address.rstrip('/').lower()
@@ -492,7 +493,7 @@ def key_of(registry):
 
 
 def expected_filter(registries, params):
-    """zadig_registry_info's filters, as interface.md documents them."""
+    """zadig_registry_info's filters, as its DOCUMENTATION states them."""
     out = []
     for registry in registries:
         if params.get('registry_id') is not None and registry['registry_id'] != params['registry_id']:
@@ -643,7 +644,7 @@ LIST_ANSWER = st.one_of(
 GET_ANSWER = st.one_of(GOOD_REGISTRY, NEAR_VALID, REGISTRY_KEYED, ANY_JSON,
                        GOOD_REGISTRY.map(lambda r: dict(r, registry_id=IDS[0])))
 
-# Internal documents (§13).
+# Internal documents, as the internal list returns them.
 GOOD_SETTING = st.one_of(st.none(), st.fixed_dictionaries({
     'modified': st.booleans(), 'enable_tls': st.booleans(),
     'tls_cert': st.sampled_from(['', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'])}))
@@ -682,7 +683,7 @@ PUBLIC_KEY_ANSWER = st.one_of(
                      {'publicKey': PEM.replace('PUBLIC KEY', 'RSA PUBLIC KEY')}]),
     ANY_JSON)
 
-# Answers to a write (§7.3: 200 {"message":"success"}).
+# Answers to a write (Zadig's success is 200 {"message":"success"}).
 WRITE_ANSWER = st.one_of(
     st.just(('json', SUCCESS)),
     st.tuples(st.just('json'), st.one_of(ANY_JSON, st.dictionaries(

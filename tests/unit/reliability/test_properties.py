@@ -18,7 +18,7 @@ import pytest
 hypothesis = pytest.importorskip('hypothesis')
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
 
-from ansible_collections.zadig.core.plugins.module_utils import _api  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.zadig.core.plugins.module_utils import _transport  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registry  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.zadig.core.plugins.module_utils._registry import (  # noqa: E402  pylint: disable=wrong-import-position
@@ -94,7 +94,7 @@ def run(sim, params, check_mode):
     sim.log = []
     before = sim.snapshot()
     result = error = None
-    with mock.patch.object(_api.requests, 'Session', lambda: SimSession(sim)):
+    with mock.patch.object(_transport.requests, 'Session', lambda: SimSession(sim)):
         try:
             result = ensure_registry(ZadigClient('http://zadig.test', TOKEN, retries=0), dict(params),
                                      check_mode=check_mode, diff=True)

@@ -12,9 +12,10 @@ import requests
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.zadig.core.plugins.module_utils import _api
-from ansible_collections.zadig.core.plugins.module_utils._api import (
-    CONNECTION_ARGUMENT_SPEC, OPENAPI, INTERNAL, ZadigAPIError, ZadigClient)
+from ansible_collections.zadig.core.plugins.module_utils import _transport
+from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args, through_run_module
 
@@ -139,7 +140,7 @@ def test_bad_url_fails_the_module_cleanly(monkeypatch):
 
 
 def test_missing_requests_library_is_a_clear_failure(monkeypatch):
-    monkeypatch.setattr(_api, 'HAS_REQUESTS', False)
+    monkeypatch.setattr(_transport, 'HAS_REQUESTS', False)
     capture_exit(monkeypatch)
     with module_args({'zadig_url': URL, 'zadig_token': TOKEN}):
         module = AnsibleModule(argument_spec=CONNECTION_ARGUMENT_SPEC)
@@ -284,7 +285,7 @@ def test_writes_are_never_retried(monkeypatch, method, answer):
     assert info.value.maybe_applied
 
 
-# ---- registry ids (zadig-api.md §7.2) -------------------------------------------------------------------------
+# ---- registry ids (a malformed one makes Zadig answer about another) ------------------------------------------
 
 @pytest.mark.parametrize('bad', ['', 'nothex', RID.upper(), RID[:-1], RID + '0', '../' + RID[3:], None, 12])
 def test_malformed_ids_are_refused_before_any_request(monkeypatch, bad):

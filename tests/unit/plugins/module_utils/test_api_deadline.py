@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from ansible_collections.zadig.core.plugins.module_utils._api import (INTERNAL, OPENAPI, PUBLIC_KEY, ZadigAPIError,
-                                                                      ZadigClient)
+from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, PUBLIC_KEY, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registry
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script

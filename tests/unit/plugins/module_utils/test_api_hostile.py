@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.zadig.core.plugins.module_utils._api import (
-    CONNECTION_ARGUMENT_SPEC, INTERNAL, OPENAPI, PUBLIC_KEY, ZadigAPIError, ZadigClient,
-    connection_from_environment)
+from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, PUBLIC_KEY, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._connection import connection_from_environment, CONNECTION_ARGUMENT_SPEC
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args, through_run_module
 

@@ -15,7 +15,8 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProxyError
 
-from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigAPIError, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registry
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, ZadigAPIError, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registries
 from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError
 from ansible_collections.zadig.core.tests.unit.plugins.module_utils.test_manage_list import (

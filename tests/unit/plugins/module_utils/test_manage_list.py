@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, INTERNAL, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registries
 from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all
 from ansible_collections.zadig.core.plugins.module_utils._registry import InputError, validate

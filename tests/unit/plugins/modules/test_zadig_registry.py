@@ -10,7 +10,7 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, INTERNAL
+from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI
 from ansible_collections.zadig.core.plugins.modules import zadig_registry
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args

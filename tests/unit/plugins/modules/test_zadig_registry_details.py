@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Credentials, TLS and projects through Zadig's internal encrypted read (zadig-api.md §13).
+"""Credentials, TLS and projects through Zadig's internal encrypted read.
 
 The encrypted list cannot be scripted (the client wraps a fresh random key), so
 these run the module against the simulator in-process and pin the exact
@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from ansible_collections.zadig.core.plugins.module_utils import _api
+from ansible_collections.zadig.core.plugins.module_utils import _crypto
 from ansible_collections.zadig.core.plugins.modules import zadig_registry, zadig_registry_info
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
 from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator
@@ -169,7 +169,7 @@ def test_a_non_admin_token_fails_clearly(monkeypatch, sim):
 
 def test_missing_cryptography_is_a_clear_failure(monkeypatch, sim):
     seed(sim)
-    monkeypatch.setattr(_api, '_CRYPTOGRAPHY', {'error': 'ImportError: No module named cryptography'})
+    monkeypatch.setattr(_crypto, '_CRYPTOGRAPHY', {'error': 'ImportError: No module named cryptography'})
     result, failed, log = run(monkeypatch, sim, dict(TASK, secret_key='SK-old-2'))
     assert failed and 'cryptography' in result['msg'] and log == []
 
