@@ -25,22 +25,6 @@ from ansible_collections.zadig.core.plugins.module_utils._snapshot import Snapsh
 SECRET_OPTIONS = ('access_key', 'secret_key')
 IN_USE = "The registry cannot be deleted, it's being used by environment"
 
-REGISTRY_OPTIONS = dict(
-    state=dict(type='str', default='present', choices=['present', 'absent']),
-    registry_id=dict(type='str'),
-    address=dict(type='str'),
-    namespace=dict(type='str'),
-    provider=dict(type='str'),
-    region=dict(type='str'),
-    is_default=dict(type='bool'),
-    access_key=dict(type='str', no_log=True),
-    secret_key=dict(type='str', no_log=True),
-    enable_tls=dict(type='bool'),
-    tls_cert=dict(type='str'),
-    update_secrets=dict(type='str', default='compare', choices=['compare', 'on_create']),
-    projects=dict(type='list', elements='str'),
-)
-
 
 class TaskError(Exception):
     """A failure after the server was asked to change something; ``result`` says what it now holds."""

@@ -36,6 +36,25 @@ LIMITS = {'address': 2048, 'namespace': 255, 'region': 64, 'access_key': 1048576
 MULTILINE = ('access_key', 'secret_key', 'tls_cert')
 
 
+# The options of one registry: zadig_registry's own, each entry of zadig_registries' list, and (a few) the filters of
+# zadig_registry_info. validate-modules checks each module's documentation against them.
+REGISTRY_OPTIONS = dict(
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    registry_id=dict(type='str'),
+    address=dict(type='str'),
+    namespace=dict(type='str'),
+    provider=dict(type='str', choices=list(PROVIDERS)),
+    region=dict(type='str'),
+    is_default=dict(type='bool'),
+    access_key=dict(type='str', no_log=True),
+    secret_key=dict(type='str', no_log=True),
+    enable_tls=dict(type='bool'),
+    tls_cert=dict(type='str'),
+    update_secrets=dict(type='str', default='compare', choices=['compare', 'on_create']),
+    projects=dict(type='list', elements='str'),
+)
+
+
 class InputError(ValueError):
     """Bad input, found before any request is sent. The message names the option and the rule."""
 

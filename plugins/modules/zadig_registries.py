@@ -349,15 +349,14 @@ path:
 
 from ansible_collections.zadig.core.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.zadig.core.plugins.module_utils._entry import ZadigModule, run_module
-from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registries
-from ansible_collections.zadig.core.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registries
+from ansible_collections.zadig.core.plugins.module_utils._registry import REGISTRY_OPTIONS
 
 # The options, shared with the action plugin that runs this task in the controller's process.
 MODULE_ARGS = dict(
     argument_spec=dict(
         CONNECTION_ARGUMENT_SPEC,
-        registries=dict(type='list', elements='dict', default=[],
-                        options=dict(REGISTRY_OPTIONS, provider=dict(type='str', choices=list(PROVIDERS)))),
+        registries=dict(type='list', elements='dict', default=[], options=REGISTRY_OPTIONS),
         purge=dict(type='bool', default=False),
         fail_on_drift=dict(type='bool', default=False),
         dedupe=dict(type='bool', default=False),

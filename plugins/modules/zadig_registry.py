@@ -311,13 +311,12 @@ path:
 
 from ansible_collections.zadig.core.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.zadig.core.plugins.module_utils._entry import ZadigModule, run_module
-from ansible_collections.zadig.core.plugins.module_utils._manage import REGISTRY_OPTIONS, ensure_registry
-from ansible_collections.zadig.core.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registry
+from ansible_collections.zadig.core.plugins.module_utils._registry import REGISTRY_OPTIONS
 
 # The options, shared with the action plugin that runs this task in the controller's process.
 MODULE_ARGS = dict(
-    argument_spec=dict(CONNECTION_ARGUMENT_SPEC,
-                       **dict(REGISTRY_OPTIONS, provider=dict(type='str', choices=list(PROVIDERS)))),
+    argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **REGISTRY_OPTIONS),
     required_one_of=[('registry_id', 'address')],
     supports_check_mode=True,
 )

@@ -205,18 +205,14 @@ path:
 from ansible_collections.zadig.core.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.zadig.core.plugins.module_utils._entry import ZadigModule, run_module
 from ansible_collections.zadig.core.plugins.module_utils._manage import registry_info
-from ansible_collections.zadig.core.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.zadig.core.plugins.module_utils._registry import REGISTRY_OPTIONS
 
 # The options, shared with the action plugin that runs this task in the controller's process.
 MODULE_ARGS = dict(
     argument_spec=dict(
         CONNECTION_ARGUMENT_SPEC,
-        registry_id=dict(type='str'),
-        address=dict(type='str'),
-        namespace=dict(type='str'),
-        provider=dict(type='str', choices=list(PROVIDERS)),
-        is_default=dict(type='bool'),
         details=dict(type='bool', default=False),
+        **{name: REGISTRY_OPTIONS[name] for name in ('registry_id', 'address', 'namespace', 'provider', 'is_default')}
     ),
     supports_check_mode=True,
 )
