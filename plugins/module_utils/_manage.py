@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._drift import (
     check_expected, compare, drift_report, mismatch, summary)
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
+from ansible_collections.zadig.core.plugins.module_utils._export import export
 from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all, replay
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
     REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, brief, check_list, describe, differences,
-    duplicates, export, filter_registries, from_internal, internal_doc, needs_details, same_detail,
+    duplicates, filter_registries, from_internal, internal_doc, needs_details, same_detail,
     shown, validate, view)
 from ansible_collections.zadig.core.plugins.module_utils._snapshot import Snapshot
 
