@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.zadig.core.plugins.module_utils._answers import REGISTRY_ID
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
-    DETAIL_FIELDS, FIELDS, InputError, comparable, describe, normalise_address, shown)
+    DETAIL_FIELDS, FIELDS, InputError, comparable, describe, natural_key, shown)
 
 SHOWN = 3
 
@@ -119,10 +119,6 @@ def check_expected(expected, name='expected_drift'):
         raise InputError('%s says in_sync but lists changes: it is not the drift of a run' % name)
 
 
-def _create_key(entry):
-    return normalise_address(entry['address']), entry['namespace'].strip()
-
-
 def _named(kind, entry, fields=None):
     text = '%s of %s' % (kind, describe(entry))
     return text + (' (%s)' % ', '.join(fields) if fields else '')
@@ -142,8 +138,8 @@ def compare(drift, expected, held_ids):
         differences.append('the reviewed drift names registries this Zadig does not hold (%s): it is the drift of '
                            'another Zadig server, or they were deleted since the review' % ', '.join(foreign))
     not_reviewed, gone, changed = [], [], []
-    have = {_create_key(entry): entry for entry in drift['create']}
-    want = {_create_key(entry): entry for entry in expected['create']}
+    have = {natural_key(entry): entry for entry in drift['create']}
+    want = {natural_key(entry): entry for entry in expected['create']}
     not_reviewed += [_named('create', have[key]) for key in have if key not in want]
     gone += [_named('create', want[key]) for key in want if key not in have]
     have = {entry['registry_id']: entry for entry in drift['update']}

@@ -332,7 +332,7 @@ def find_matches(registries, desired):
     """The registries a task is about: by id, else by normalised address plus trimmed namespace."""
     if desired.get('registry_id'):
         return [r for r in registries if r.get('registry_id') == desired['registry_id']]
-    key = (desired['address'], desired.get('namespace') or '')
+    key = desired_key(desired)
     return [r for r in registries if natural_key(r) == key]
 
 
@@ -354,7 +354,7 @@ def check_list(desired_list, purge=False):
                          % (len(defaults), ', '.join(describe(d) for d in defaults)))
     seen = {}
     for number, desired in enumerate(desired_list, 1):
-        key = desired.get('registry_id') or (desired['address'], desired.get('namespace') or '')
+        key = desired.get('registry_id') or desired_key(desired)
         if key in seen:
             raise InputError('%s is listed twice (entries %d and %d)' % (describe(desired), seen[key], number))
         seen[key] = number
@@ -387,6 +387,11 @@ def filter_registries(registries, address=None, namespace=None, provider=None, i
             shown.update({field: registry['details'][field] for field in ('enable_tls', 'tls_cert', 'projects')})
         result.append(shown)
     return result
+
+
+def desired_key(desired):
+    """The natural key of a task's registry, whose address and namespace ``validate`` left normalised."""
+    return desired['address'], desired.get('namespace') or ''
 
 
 def natural_key(registry):

@@ -12,7 +12,7 @@ Not a public API.
 
 from __future__ import annotations
 
-from ansible_collections.zadig.core.plugins.module_utils._registry import brief, natural_key, normalise_address
+from ansible_collections.zadig.core.plugins.module_utils._registry import brief, desired_key, natural_key, normalise_address
 
 
 class Snapshot:
@@ -87,7 +87,7 @@ class Snapshot:
         if desired.get('registry_id'):
             found = self.get(desired['registry_id'])
             return [] if found is None else [found]
-        return self.with_key((desired['address'], desired.get('namespace') or ''))
+        return self.with_key(desired_key(desired))
 
     def with_key(self, key):
         return [self._slots[slot] for slot in sorted(self._by_key.get(key, ()))]
