@@ -5,7 +5,8 @@ The commands are read from the documents themselves (```bash blocks, and inline 
 spans), so an edit of the docs is tested too. Each block runs in one bash session (its exports and `&` jobs hold
 for the lines after) from a copy of the checkout as a fresh clone has it; the user guide's own block builds the
 tarball and runs the examples from the installed copy. A command that cannot run here must be listed in NOT_RUN
-with the reason: any other command a document gains is run, and one the runner does not know fails it.
+with the reason: any other command a document gains is run, and one the runner does not know fails it. The
+documents' YAML blocks are tests/docs/doc_examples.py's (the docs stage).
 
 What a user must replace is replaced, and only that: Zadig's example address and the token's "...". The closing
 hint of scripts/demo is run the same way, and the demo's output must hold no warning (issue 22).
@@ -37,12 +38,13 @@ NOT_RUN = {
     r'pip install ': 'no package index in CI; the venvs hold requests and cryptography (scripts/test checks the '
                      'versions)',
     r'ansible-builder build ': 'needs a container engine',
-    r'export ANSIBLE_CALLBACKS_ENABLED=junit': 'a CI step on the reader\'s own inventory.yml and drift-check.yml',
-    r'ansible-playbook -i inventory\.yml drift-check\.yml': 'the reader\'s own files (the example playbook is the '
-                                                            'YAML block after it)',
+    r'export ANSIBLE_CALLBACKS_ENABLED=junit': (
+        "a CI step on the reader's own files; tests/docs/doc_examples.py runs it with the YAML block after it as "
+        'drift-check.yml'),
+    r'ansible-playbook -i inventory\.yml drift-check\.yml': 'the same CI step (tests/docs/doc_examples.py runs it)',
     r'ansible-playbook -i inventory\.yml registries\.yml': (
-        "the reader's own pipeline files (docs/awx.md, reviewed change in CI); the awx_runner and expected_drift "
-        'targets run the same review and apply'),
+        "the reader's own pipeline files (docs/awx.md, reviewed change in CI); tests/docs/doc_examples.py runs both "
+        'steps with the YAML block after them appended to docs/examples/registries.yml'),
     r'python tests/simulator/zadig_simulator\.py --port 8080': 'starts a server and waits: the user guide\'s block '
                                                                'starts the same on 8099 and stops it',
 }
