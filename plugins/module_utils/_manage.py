@@ -344,10 +344,12 @@ def prepare(client, entries, subject=None, purge=False, partial=False, dedupe=Fa
 
 
 def carry_out(client, prepared):
-    """Write what the plans change, read back once and verify; sets ``observed`` on each plan that wrote."""
+    """Write what the plans change, read back once and verify. Returns the plans as carried out: each that wrote
+    with what was read back (``observed``), each delete Zadig refused for a purge or dedupe as one that kept it."""
     writes = [registry_plan for registry_plan in prepared.plans if registry_plan.changed]
     if not writes:
-        return
+        return prepared.plans
+    done_as = {}
     read, before = prepared.read, prepared.before
     before_ids = {r.get('registry_id') for r in before}
     if any(p.write == 'internal' or (p.action == 'create' and p.changes) for p in writes):
@@ -361,7 +363,7 @@ def carry_out(client, prepared):
         except TaskError as exc:
             if registry_plan.action == 'delete' and IN_USE in (exc.result.get('description') or ''):
                 if registry_plan.origin != 'entry':
-                    _keep(registry_plan, prepared.warnings)
+                    done_as[id(registry_plan)] = _keep(registry_plan, prepared.warnings)
                     continue
                 exc = TaskError('cannot delete %s: an environment uses it, and Zadig refuses to delete a registry '
                                 'that an environment uses (HTTP 500: %s); point it at another registry first'
@@ -371,14 +373,15 @@ def carry_out(client, prepared):
                 exc.args = ('%s (after %d earlier change(s) of this task were saved)' % (exc, done),)
             raise exc from None
         done += 1
-    if any(not p.changed for p in writes):
-        prepared.predicted = replay(before, prepared.plans)
+    plans = [done_as.get(id(registry_plan), registry_plan) for registry_plan in prepared.plans]
+    writes = [done_as.get(id(registry_plan), registry_plan) for registry_plan in writes]
+    predicted = Snapshot(replay(before, plans) if done_as else prepared.predicted)
     now = Read(read(prepared.subject, 'Zadig accepted the changes but could not read back', changed=True), before_ids)
     _refuse_rival_creates([p for p in writes if p.changed], now)
-    predicted = Snapshot(prepared.predicted)
     for registry_plan in [p for p in writes if p.changed]:
-        registry_plan.observed = _verify(registry_plan, _locate(registry_plan, now),
-                                         _expected(registry_plan, predicted), prepared.warnings)
+        done_as[id(registry_plan)] = registry_plan.but(observed=_verify(
+            registry_plan, _locate(registry_plan, now), _expected(registry_plan, predicted), prepared.warnings))
+    return [done_as.get(id(registry_plan), registry_plan) for registry_plan in plans]
 
 
 def _keep(registry_plan, warnings):
@@ -386,16 +389,14 @@ def _keep(registry_plan, warnings):
     beforehand): the registry stays, as it would have been planned had Zadig said."""
     warnings.append('%s %s: Zadig refused to delete it because an environment uses it (this Zadig cannot say which '
                     'beforehand)' % (registry_plan.origin, describe(registry_plan.before)) + ', so it is kept')
-    registry_plan.action = 'none'
-    registry_plan.after = registry_plan.before
+    return registry_plan.but(action='none', after=registry_plan.before)
 
 
 def ensure_registry(client, params, check_mode=False, diff=False):
     """One zadig_registry task: 1 request when nothing changes, 3 when something does (list, write, list)."""
     prepared = prepare(client, [params])
-    if not check_mode:
-        carry_out(client, prepared)
-    result = prepared.plans[0].result(diff)
+    plans = prepared.plans if check_mode else carry_out(client, prepared)
+    result = plans[0].result(diff)
     result['warnings'] = prepared.warnings
     return result
 
@@ -423,7 +424,7 @@ def ensure_registries(client, entries, purge=False, check_mode=False, diff=False
         raise TaskError(summary(drift), changed=False, drift=drift, warnings=prepared.warnings)
     if not check_mode:
         try:
-            carry_out(client, prepared)
+            plans = carry_out(client, prepared)
         except TaskError as exc:
             exc.result.setdefault('drift', drift)  # what the run set out to change, as the interface promises
             raise

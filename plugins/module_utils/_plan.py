@@ -12,34 +12,46 @@ so a whole list plans in linear time. Not a public API.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ansible_collections.zadig.core.plugins.module_utils._registry import (
     REENCODED_ON_UPDATE, SECRET_FIELDS, ConflictError, FIELDS, InputError, brief, comparable, describe,
     diff_view, find_matches, internal_doc, natural_key, same_detail, shown, view)
 from ansible_collections.zadig.core.plugins.module_utils._snapshot import Snapshot
 
 
+@dataclasses.dataclass(frozen=True)
 class Plan:
-    """What one task will do, decided from the server's list alone.
+    """What one task will do, decided from the server's list alone; a changed plan is a new one (``but``).
 
     ``after`` is the registry as the server will hold it; check mode reports it
-    as is, the real run verifies the server against it.
+    as is, the real run verifies the server against it and keeps what it read
+    back as ``observed``. ``index`` is the entry's place in the task's list,
+    None for a plan of a purge or a dedupe.
     """
 
-    def __init__(self, action, desired, before=None, after=None, body=None, previous_default=None,
-                 warnings=None, changes=None, write='openapi', secrets=None, origin='entry'):
-        self.action = action
-        self.desired = desired
-        self.before = before
-        self.after = after
-        self.body = body
-        self.previous_default = previous_default
-        self.warnings = warnings or []
-        self.index = 0
-        self.observed = None
-        self.changes = changes or {}
-        self.write = write
-        self.secrets = secrets or {}
-        self.origin = origin
+    action: str
+    desired: dict
+    before: dict = None
+    after: dict = None
+    body: dict = None
+    previous_default: dict = None
+    warnings: tuple = ()
+    changes: dict = None
+    write: str = 'openapi'
+    secrets: dict = None
+    origin: str = 'entry'
+    index: int = 0
+    observed: dict = None
+
+    def __post_init__(self):
+        object.__setattr__(self, 'warnings', tuple(self.warnings or ()))
+        object.__setattr__(self, 'changes', self.changes or {})
+        object.__setattr__(self, 'secrets', self.secrets or {})
+
+    def but(self, **changes):
+        """This plan with ``changes``."""
+        return dataclasses.replace(self, **changes)
 
     @property
     def changed(self):
@@ -277,15 +289,14 @@ def _plan_dedupe(snapshot, desired, in_use, named_ids, heirs):
         registry = snapshot.get(registry_id)  # as the deletes before leave it
         if in_use.get(registry_id):
             registry_plan = Plan('none', {'state': 'absent', 'registry_id': registry_id},
-                                 before=view(registry), after=view(registry), origin='dedupe', warnings=[
+                                 before=view(registry), after=view(registry), origin='dedupe', index=None, warnings=[
                                      'dedupe keeps %s, a duplicate of %s, because it is used by %s'
                                      % (describe(brief(registry)), kept_id, used_by(in_use[registry_id]))])
         else:
             registry_plan = _plan_absent(snapshot, {'state': 'absent', 'registry_id': registry_id}, registry,
                                          origin='dedupe')
-            registry_plan.warnings.append('dedupe deletes %s, a duplicate of %s' % (describe(brief(registry)),
-                                                                                    kept_id))
-        registry_plan.index = None
+            registry_plan = registry_plan.but(index=None, warnings=registry_plan.warnings + (
+                'dedupe deletes %s, a duplicate of %s' % (describe(brief(registry)), kept_id),))
         plans.append(registry_plan)
         _apply_noting_heirs(snapshot, registry_plan, heirs)
     return plans, kept_id
@@ -360,10 +371,9 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False, f
             plans.extend(extra)
             if kept_id:
                 desired = dict(desired, registry_id=kept_id)
-        registry_plan = plan(snapshot, desired, in_use, listed_default)
+        registry_plan = plan(snapshot, desired, in_use, listed_default).but(index=index)
         if desired.get('is_default') and desired['state'] == 'present':
             listed_default = (registry_plan.after or {}).get('registry_id')
-        registry_plan.index = index
         target = registry_plan.registry_id
         if target and target in targets:
             raise InputError('entries %d and %d of the list both name %s (one by registry_id, one by address and '
@@ -381,13 +391,12 @@ def plan_all(registries, desired_list, purge=False, in_use=None, dedupe=False, f
             references = in_use.get(registry_id)
             if references:
                 registry_plan = Plan('none', {'state': 'absent', 'registry_id': registry['registry_id']},
-                                     before=view(registry), after=view(registry), origin='purge', warnings=[
-                                         'purge keeps %s: it is used by %s' % (describe(brief(registry)),
-                                                                               used_by(references))])
+                                     before=view(registry), after=view(registry), origin='purge', index=None,
+                                     warnings=['purge keeps %s: it is used by %s' % (describe(brief(registry)),
+                                                                                     used_by(references))])
             else:
                 registry_plan = _plan_absent(snapshot, {'state': 'absent', 'registry_id': registry['registry_id']},
-                                             registry, origin='purge')
-            registry_plan.index = None
+                                             registry, origin='purge').but(index=None)
             plans.append(registry_plan)
             _apply_noting_heirs(snapshot, registry_plan, heirs)
     planned = Planned(plans, snapshot.registries(), heirs)
