@@ -321,21 +321,24 @@ def prepare(client, entries, subject=None, purge=False, partial=False, dedupe=Fa
         before = read(subject, 'could not read the registries to manage')
     planned = plan_all(before, desired_list, purge, dedupe=dedupe, final=False)
     if not read.details and not not_compared and _reencodes(planned.plans):
+        # Zadig's OpenAPI update would re-save these credentials re-encoded: plan again on the internal list,
+        # whose whole-document update keeps them.
         whole = Reader(client, details=True)
         try:
             before = whole(subject, 'could not read the registries to manage')
-            read = whole
         except TaskError as exc:
             if not (partial and exc.result.get('status') in (401, 403)):
                 raise
             warnings.append('the token may not read Zadig\'s internal registry list (HTTP %s), which a real run '
                             'uses to update swr and ecr registries without re-encoding their credentials; only '
                             'the OpenAPI fields were compared' % exc.result['status'])
-        planned = plan_all(before, desired_list, purge, dedupe=dedupe, final=False)
+        else:
+            read = whole
+            planned = plan_all(before, desired_list, purge, dedupe=dedupe, final=False)
     asked = _deleted_or_deduped(planned.plans, before, desired_list, dedupe)
-    if asked:
-        # Who uses the registries to delete decides which deletes Zadig allows: plan again knowing it.
-        in_use = _look_up_users(client, asked, subject, partial, warnings)
+    in_use = _look_up_users(client, asked, subject, partial, warnings) if asked else {}
+    if any(in_use.values()):
+        # Zadig refuses to delete a registry an environment uses: plan again, keeping those.
         planned = plan_all(before, desired_list, purge, in_use, dedupe)
     else:
         planned.refuse_an_unwanted_heir()

@@ -211,3 +211,22 @@ def test_purge_keeps_a_registry_in_use_on_every_version(version):
         assert ('project shop: environment prod' in warning) == (version != 'v4.1')
     finally:
         server.stop()
+
+
+# ---- planning passes -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('answers, passes', [
+    ([], 1),  # nothing to delete: nobody is asked
+    ([None, None], 1),  # nothing to delete is in use: the first plans stand
+    ([SHOP, None], 2),  # one is in use: Zadig would refuse its delete, so the list is planned again keeping it
+], ids=['no delete', 'none in use', 'one in use'])
+def test_a_list_is_planned_again_only_when_zadigs_answer_changes_the_plans(monkeypatch, answers, passes):
+    from ansible_collections.zadig.core.plugins.module_utils import _manage  # pylint: disable=import-outside-toplevel
+
+    calls = []
+    real = _manage.plan_all
+    monkeypatch.setattr(_manage, 'plan_all', lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    server = [reg(ID_A, 'a', is_default=True), reg(ID_B, 'b'), reg(ID_C, 'c')][:1 + len(answers)]
+    asked = [refs(registry['registry_id'], answer) for registry, answer in zip(server[1:], answers)]
+    run(monkeypatch, [entry('a')], [Call('GET', OPENAPI, answer=server)] + asked, purge=True, check_mode=True)
+    assert len(calls) == passes
