@@ -216,8 +216,12 @@ def to_rst(markdown, label, plugins, header):
     rst = pypandoc.convert_text(markdown, 'rst', format='gfm', extra_args=['--wrap=preserve'])
     rst = re.sub(r'^\.\. _[^:]+:\n\n(?=.+\n=+\n)', '', rst, count=1, flags=re.M)  # pandoc's label of the title
     rst = re.sub(r'^\.\. _([^:]+):$', lambda m: '.. _%s.%s:' % (label, m.group(1)), rst, flags=re.M)
-    rst = re.sub(r'``(zadig\.core\.\w+)``', lambda m: (':ansplugin:`%s#%s`' % (m.group(1), plugins[m.group(1)])
-                                                      if m.group(1) in plugins else m.group(0)), rst)
+
+    def plugin_link(match):
+        name = match.group(1)
+        return ':ansplugin:`%s#%s`' % (name, plugins[name]) if name in plugins else match.group(0)
+
+    rst = re.sub(r'``(zadig\.core\.\w+)``', plugin_link, rst)
     return '..\n   %s\n\n.. _%s:\n\n%s' % (header, label, rst)
 
 
