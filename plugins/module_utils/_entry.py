@@ -20,8 +20,7 @@ except ImportError:
     register_secrets = None
 
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient
-from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
-from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError
+from ansible_collections.zadig.core.plugins.module_utils._errors import TaskError, ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._mask import no_log_values
 from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError, InputError
 from ansible_collections.zadig.core.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR

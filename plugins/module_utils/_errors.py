@@ -89,3 +89,11 @@ def one_line(text, limit=300):
 def title(html):
     match = _TITLE.search(html)
     return ' "%s"' % one_line(match.group(1), 80) if match and match.group(1).strip() else ''
+
+
+class TaskError(Exception):
+    """A failure after the server was asked to change something; ``result`` says what it now holds."""
+
+    def __init__(self, message, **result):
+        super().__init__(message)
+        self.result = result
