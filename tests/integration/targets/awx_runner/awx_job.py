@@ -2,7 +2,7 @@
 
 The job is what AWX hands ansible-runner for a job template on docs/examples/registries.yml with the inventory of
 docs/examples/inventory.yml, the Zadig credential (docs/awx/zadig-credential-type.yml, its env and file injectors
-rendered by the same awx_store/awx_inject as tests/unit/reliability/test_awx_credential.py) and a "Harbor robot"
+rendered by the same awx_store/awx_inject as tests/unit/collection/test_awx_credential.py) and a "Harbor robot"
 credential for the registry secret the playbook reads from DEMO_HARBOR_SECRET; Job Type "Check" is --check, Show
 Changes is --diff, and zadig_registries_fail_on_drift is the template's extra variable. Process isolation is off,
 so the /runner/... paths AWX renders for the execution environment are mapped to the private data dir on this host.
@@ -39,7 +39,7 @@ from ansible.utils.collection_loader._collection_finder import _AnsibleCollectio
 
 COLLECTIONS_PATH = os.environ['ANSIBLE_COLLECTIONS_PATH']
 _AnsibleCollectionFinder(paths=COLLECTIONS_PATH.split(os.pathsep))._install()
-from ansible_collections.zadig.core.tests.unit.reliability.test_awx_credential import (  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.zadig.core.tests.unit.collection.test_awx_credential import (  # noqa: E402  pylint: disable=wrong-import-position
     awx_inject, awx_store, on_host)
 
 ROOT = os.path.join(COLLECTIONS_PATH.split(os.pathsep)[0], 'ansible_collections', 'zadig', 'core')

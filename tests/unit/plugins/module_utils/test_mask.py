@@ -1,18 +1,27 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Masking many secrets in one pass: the same text out as replacing each, and no secret left whole."""
+"""Masking secrets: many in one pass, the same text out as replacing each and no secret left whole; and no secret in
+any form a server can echo it in (escaped, quoted, cut into lines) in a message of the client."""
 
 from __future__ import annotations
 
+import json
 import os
+from urllib.parse import quote, quote_plus
 
-from hypothesis import example, given, settings, strategies as st
+import pytest
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.zadig.core.plugins.module_utils._mask import MASK, Finder, Masker, remove_occurring, secret_forms
+from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
+from ansible_collections.zadig.core.plugins.module_utils._mask import Finder, MASK, Masker, remove_occurring, secret_forms
+from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 
 EXAMPLES = int(os.environ.get('ZADIG_PROPERTY_EXAMPLES', '300'))
+
+
 # Few letters, so that secrets overlap, repeat and hold one another.
 TEXT = st.text(alphabet='ab*c d\n"%', max_size=30)
 
@@ -75,3 +84,103 @@ def test_remove_values_given_only_the_occurring_values_masks_the_same(values, re
     remove_values replaces values of one length in the order it gets them, so the order is part of the input.
     """
     assert remove_occurring(remove_values, values, result) == remove_values(result, values)
+
+
+# ---- secrets a server echoes, in every form, in the client's messages ----------------------------------------------
+
+URL = 'https://zadig.example.com'
+TOKEN = 'tok-SECRET-7f3a9b'
+RID = '65a1b2c3d4e5f60718293a4b'
+
+
+def client(**kwargs):
+    kwargs.setdefault('backoff', 0.5)
+    return ZadigClient(URL + '/', TOKEN, **kwargs)
+
+
+def test_token_and_registered_secrets_echoed_by_the_server_are_masked(monkeypatch):
+    echo = 'bad request: token=%s secret=s3cr3t-value' % TOKEN
+    session = script(monkeypatch, [Call('POST', OPENAPI, 500, answer={'code': 500, 'description': echo})])
+    c = client()
+    c.add_secrets('s3cr3t-value')
+    with pytest.raises(ZadigAPIError) as info:
+        c.create_registry({'secret_key': 's3cr3t-value'})
+    session.assert_done()
+    for text in (str(info.value), info.value.description, repr(info.value.as_result())):
+        assert TOKEN not in text and 's3cr3t-value' not in text
+        assert '********' in text
+
+
+@pytest.mark.parametrize('form', [
+    TOKEN, repr(TOKEN + '\n')[1:-1], json.dumps(TOKEN + '\n')[1:-1], quote(TOKEN + '\n', safe=''),
+    quote_plus(TOKEN + '\n'), 'Bearer %s\\n' % TOKEN,
+])
+def test_every_form_of_the_token_the_server_echoes_is_masked(monkeypatch, form):
+    session = script(monkeypatch, [Call('GET', OPENAPI, 500, answer={'code': 500, 'description': 'bad: ' + form})])
+    with pytest.raises(ZadigAPIError) as info:
+        ZadigClient(URL, TOKEN + '\n', retries=0).list_registries()
+    session.assert_done()
+    for text in (str(info.value), info.value.description):
+        assert TOKEN not in text and quote(TOKEN) not in text
+
+
+def test_every_form_of_a_registered_secret_is_masked(monkeypatch):
+    secret = 'p@ss w/rd\n"x"'
+    forms = [secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], quote(secret, safe=''), quote_plus(secret)]
+    session = script(monkeypatch, [Call('POST', OPENAPI, 500, answer={'description': ' | '.join(forms)})])
+    client = ZadigClient(URL, TOKEN)
+    client.add_secrets(secret)
+    with pytest.raises(ZadigAPIError) as info:
+        client.create_registry({})
+    session.assert_done()
+    for form in forms:
+        assert form not in str(info.value)
+
+
+def go_json(value):
+    """A string as Go's encoding/json writes it: UTF-8 kept, and &, <, > escaped."""
+    return json.dumps(value, ensure_ascii=False)[1:-1].replace('&', '\\u0026').replace('<', '\\u003c').replace(
+        '>', '\\u003e')
+
+
+KEY_FILE = ('{\n  "type": "service_account",\n  "private_key_id": "3f2a9c0e71b4",\n  "private_key": '
+            '"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n",\n'
+            '  "client_email": "pusher@proj-\u00e9t\u00e9.iam.gserviceaccount.com"\n}\n')
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.text(alphabet=st.characters(blacklist_categories=('Cs',)), min_size=6, max_size=40).filter(
+    lambda line: line.strip() and '\n' not in line and '\r' not in line), min_size=2, max_size=5),
+    ending=st.sampled_from(['', '\n', '\r\n']))
+@example(lines=['000000', '******'], ending='')
+def test_no_form_of_a_multi_line_secret_survives_in_a_message(monkeypatch, lines, ending):
+    secret = '\n'.join(lines) + ending
+    forms = [secret, secret.strip(), json.dumps(secret)[1:-1], go_json(secret), repr(secret)[1:-1],
+             quote(secret, safe='')] + [line.strip() for line in lines if len(line.strip()) >= 4]
+    described = ' | '.join(forms + [go_json(line) for line in lines])
+    session = script(monkeypatch, [Call('PUT', INTERNAL + '/' + RID, 500, answer={
+        'code': 500, 'description': described, 'message': 'Internal Error: '})])
+    client = ZadigClient(URL, TOKEN)
+    client.add_secrets(secret)
+    with pytest.raises(ZadigAPIError) as info:
+        client.update_registry_full(RID, {})
+    session.assert_done()
+    # A mask is asterisks: a line of them (a form too) is only "found" inside the mask that replaced it.
+    shown = [text.replace(MASK, '\0') for text in (str(info.value), info.value.description or '')]
+    for form in forms:
+        assert not any(form in text for text in shown), form
+
+
+def test_each_line_of_a_json_key_file_is_masked_however_it_is_echoed(monkeypatch):
+    lines = [line.strip() for line in KEY_FILE.splitlines() if len(line.strip()) >= 4]
+    echoes = [KEY_FILE, json.dumps(KEY_FILE)[1:-1], go_json(KEY_FILE), json.dumps({'secret_key': KEY_FILE})]
+    echoes += lines + [json.dumps(line)[1:-1] for line in lines] + [go_json(line) for line in lines]
+    session = script(monkeypatch, [Call('POST', OPENAPI, 500, answer={'description': ' '.join(echoes)})])
+    client = ZadigClient(URL, TOKEN)
+    client.add_secrets(KEY_FILE)
+    with pytest.raises(ZadigAPIError) as info:
+        client.create_registry({})
+    session.assert_done()
+    for text in (str(info.value), info.value.description):
+        for word in ('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', '3f2a9c0e71b4', 'pusher@proj', 'service_account'):
+            assert word not in text, (word, text)

@@ -1,14 +1,12 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The pure model: normalisation, matching and plan, with no HTTP."""
+"""The pure model: normalisation, matching and validation, with no HTTP."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.zadig.core.plugins.module_utils._plan import plan
-from ansible_collections.zadig.core.plugins.module_utils._registry import (
-    ConflictError, InputError, find_matches, normalise_address, validate)
+from ansible_collections.zadig.core.plugins.module_utils._registry import InputError, find_matches, normalise_address, validate
 
 
 @pytest.mark.parametrize('address, expected', [
@@ -35,27 +33,6 @@ def test_natural_key_is_normalised_address_plus_trimmed_namespace():
               registry('c' * 24, 'https://r.example.com:444', 'ns')]
     desired = validate({'address': 'https://r.example.com', 'namespace': 'ns'})
     assert [r['registry_id'] for r in find_matches(server, desired)] == ['a' * 24]
-
-
-def test_plan_refuses_to_guess_between_duplicates():
-    server = [registry('a' * 24, 'https://r.example.com', 'ns'), registry('b' * 24, 'https://r.example.com/', 'ns')]
-    with pytest.raises(ConflictError, match='2 registries match .* aaaa.*, bbbb.*; set registry_id'):
-        plan(server, validate({'address': 'https://r.example.com', 'namespace': 'ns', 'provider': 'native'}))
-
-
-def test_plan_is_pure_and_does_not_touch_its_input():
-    server = [registry('a' * 24, 'https://r.example.com', 'ns', is_default=True)]
-    snapshot = [dict(r) for r in server]
-    result = plan(server, validate({'address': 'https://r.example.com', 'namespace': 'ns', 'provider': 'harbor'}))
-    assert result.action == 'update' and server == snapshot
-
-
-def test_update_body_carries_every_field_so_nothing_is_cleared():
-    server = [registry('a' * 24, 'https://r.example.com', 'ns', is_default=True)]
-    server[0]['region'] = 'kept'
-    result = plan(server, validate({'registry_id': 'a' * 24, 'namespace': 'new'}))
-    assert result.body == {'address': 'https://r.example.com', 'provider': 'native', 'region': 'kept',
-                           'namespace': 'new', 'is_default': True}
 
 
 def test_validate_trims_namespace_and_normalises_address():

@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""zadig_registry: the exact HTTP exchange of each path, so the number of requests is pinned."""
+"""zadig_registry: the exact HTTP exchange of each path, so the number of requests is pinned; and the module under
+races, a move onto another registry's key, and odd stored records."""
 
 from __future__ import annotations
 
@@ -8,41 +9,15 @@ import json
 
 import pytest
 import requests
-from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI
+from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, ZadigClient
 from ansible_collections.zadig.core.plugins.modules import zadig_registry
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
+from ansible_collections.zadig.core.tests.unit.scripted_registry import HARBOR, ID_A, ID_B, ID_NEW, OK, OTHER, REFUSED, TASK, no_references_route, reg, unused
 from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args
 
 URL = 'https://zadig.example.com'
 TOKEN = 'tok-SECRET-7f3a9b'
-ID_A = '65a1b2c3d4e5f60718293a01'
-ID_B = '65a1b2c3d4e5f60718293a02'
-ID_NEW = '65a1b2c3d4e5f60718293aff'
-OK = {'message': 'success'}
-
-
-def unused(rid):
-    """Zadig v4.2 and later, asked who uses a registry: nobody."""
-    return Call('GET', '%s/%s/references' % (INTERNAL, rid), answer={'references': []})
-
-
-def no_references_route(rid):
-    """Zadig v4.1, which has no references route."""
-    path = '%s/%s/references' % (INTERNAL, rid)
-    return Call('GET', path, 404, text='Invalid path: /api/system/registry/namespaces/%s/references' % rid)
-
-
-def reg(rid, address='https://harbor.example.com', namespace='platform', provider='harbor', region='',
-        is_default=False):
-    return {'registry_id': rid, 'address': address, 'provider': provider, 'region': region,
-            'namespace': namespace, 'is_default': is_default}
-
-
-HARBOR = reg(ID_A, is_default=True)
-OTHER = reg(ID_B, address='https://other.example.com', namespace='team', provider='native')
-TASK = {'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor'}
 
 
 def run(monkeypatch, args, calls, check_mode=False, diff=True):
@@ -381,10 +356,6 @@ def test_rerun_after_commit_then_500_is_unchanged(monkeypatch):
     assert not failed and not result['changed'] and len(session.sent) == 1
 
 
-REFUSED = requests.exceptions.ConnectionError(MaxRetryError(None, OPENAPI, reason=NewConnectionError(
-    None, 'Failed to establish a new connection: [Errno 111] Connection refused')))
-
-
 @pytest.mark.parametrize('failure', [dict(status=503), dict(exc=REFUSED)])
 def test_create_refused_or_never_delivered_is_resent_once_after_a_relist(monkeypatch, failure):
     created = reg(ID_NEW, is_default=False)
@@ -533,3 +504,85 @@ def test_projects_the_licence_refuses_after_a_create_name_the_registry_that_now_
     msg = result['msg']
     assert 'now exists without projects' in msg and ID_NEW in msg and 'Every rerun' in msg
     assert 'remove projects' in msg and 'update_secrets: on_create' in msg and 'licence' in msg
+
+
+ID_RIVAL = '65a1b2c3d4e5f60718293afe'
+
+
+# ---- two jobs create the same registry at the same moment --------------------------------------------------------
+
+def test_a_rival_create_seen_in_the_read_back_fails_naming_both_ids(monkeypatch):
+    ours, rival = reg(ID_NEW), reg(ID_RIVAL)
+    result, failed, session = run(monkeypatch, TASK, [
+        Call('GET', OPENAPI, answer=[OTHER]),
+        Call('POST', OPENAPI, answer=OK),
+        Call('GET', OPENAPI, answer=[OTHER, rival, ours]),
+    ])
+    assert failed and result['changed'] is True
+    assert ID_NEW in result['msg'] and ID_RIVAL in result['msg'] and 'same moment' in result['msg']
+    assert result['registry'] == {}
+    assert sorted(d['registry_id'] for d in result['duplicates']) == [ID_RIVAL, ID_NEW]
+    assert len(writes(session)) == 1
+
+
+def test_a_rival_create_in_check_mode_is_not_a_concern(monkeypatch):
+    result, failed, dummy = run(monkeypatch, TASK, [Call('GET', OPENAPI, answer=[OTHER])], check_mode=True)
+    assert not failed and result['changed'] is True
+
+
+def test_two_real_jobs_racing_on_the_simulator_never_both_report_success(server):
+    """Two clients create the same registry between each other's read and read-back; at least one must fail."""
+    from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registry
+
+    task = dict(TASK, state='present', update_secrets='on_create')
+    first, second = ZadigClient(server.url, server.sim_admin), ZadigClient(server.url, server.sim_admin)
+    original = first.create_registry
+
+    def create_and_let_the_rival_in(body):
+        answer = original(body)
+        second.create_registry(body)
+        return answer
+
+    first.create_registry = create_and_let_the_rival_in
+    with pytest.raises(TaskError) as info:
+        ensure_registry(first, task)
+    assert info.value.result['changed'] is True and len(info.value.result['duplicates']) == 2
+
+
+# ---- a registry_id update onto another registry's key ------------------------------------------------------------
+
+@pytest.mark.parametrize('move', [
+    {'address': 'https://other.example.com', 'namespace': 'team'},
+    {'address': 'HTTPS://Other.Example.com/', 'namespace': ' team '},
+])
+def test_moving_a_registry_onto_another_ones_key_is_refused_before_any_write(monkeypatch, move):
+    result, failed, session = run(monkeypatch, dict(move, registry_id=ID_A), [
+        Call('GET', OPENAPI, answer=[HARBOR, OTHER])])
+    assert failed and result['changed'] is False
+    assert ID_B in result['msg'] and 'two registries with one key' in result['msg']
+    assert writes(session) == []
+
+
+def test_moving_onto_a_free_key_or_keeping_the_key_is_fine(monkeypatch):
+    moved = reg(ID_A, address='https://new.example.com', is_default=True)
+    result, failed, dummy = run(monkeypatch, {'registry_id': ID_A, 'address': 'https://new.example.com'}, [
+        Call('GET', OPENAPI, answer=[HARBOR, OTHER]),
+        Call('PUT', OPENAPI + '/' + ID_A, answer=OK),
+        Call('GET', OPENAPI, answer=[moved, OTHER]),
+    ])
+    assert not failed and result['registry'] == moved
+
+
+# ---- odd stored records ------------------------------------------------------------------------------------------
+
+def test_a_stored_provider_of_null_fails_at_the_read_and_sends_no_write(monkeypatch):
+    result, failed, session = run(monkeypatch, dict(TASK, is_default=False), [
+        Call('GET', OPENAPI, answer=[dict(HARBOR, provider=None)])])
+    assert failed and 'has provider null' in result['msg'] and OPENAPI in result['msg']
+    assert writes(session) == []
+
+
+def test_is_default_as_a_string_is_never_read_as_true(monkeypatch):
+    result, failed, session = run(monkeypatch, dict(TASK, is_default=True), [
+        Call('GET', OPENAPI, answer=[dict(HARBOR, is_default='false')])])
+    assert failed and 'is_default a string' in result['msg'] and writes(session) == []

@@ -1,112 +1,143 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""zadig_registry and the list under races, colliding keys, a forgotten purge list and odd stored records."""
+"""The fault matrix: every fault on every request a task makes, over real HTTP to the simulator.
+
+For each case the task must either succeed with the server as asked, or fail with
+a message naming the registry and the cause; the server must never end with a
+duplicate, nor with a change the result does not report (a result may say that
+Zadig may still apply a write it did not answer: then either end is honest).
+The table of cases and outcomes goes to tests/output/reports/fault-matrix.txt.
+"""
 
 from __future__ import annotations
 
-import pytest
+import os
+import time
 
-from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigClient
-from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registries
-from ansible_collections.zadig.core.plugins.module_utils._registry import InputError
-from ansible_collections.zadig.core.tests.unit.plugins.modules.test_zadig_registry import (
-    HARBOR, ID_A, ID_B, ID_NEW, OK, OTHER, TASK, reg, run, writes)
-from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
+from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registry
+from ansible_collections.zadig.core.plugins.module_utils._registry import normalise_address
+from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
 
-ID_RIVAL = '65a1b2c3d4e5f60718293afe'
-
-
-# ---- two jobs create the same registry at the same moment --------------------------------------------------------
-
-def test_a_rival_create_seen_in_the_read_back_fails_naming_both_ids(monkeypatch):
-    ours, rival = reg(ID_NEW), reg(ID_RIVAL)
-    result, failed, session = run(monkeypatch, TASK, [
-        Call('GET', OPENAPI, answer=[OTHER]),
-        Call('POST', OPENAPI, answer=OK),
-        Call('GET', OPENAPI, answer=[OTHER, rival, ours]),
-    ])
-    assert failed and result['changed'] is True
-    assert ID_NEW in result['msg'] and ID_RIVAL in result['msg'] and 'same moment' in result['msg']
-    assert result['registry'] == {}
-    assert sorted(d['registry_id'] for d in result['duplicates']) == [ID_RIVAL, ID_NEW]
-    assert len(writes(session)) == 1
-
-
-def test_a_rival_create_in_check_mode_is_not_a_concern(monkeypatch):
-    result, failed, dummy = run(monkeypatch, TASK, [Call('GET', OPENAPI, answer=[OTHER])], check_mode=True)
-    assert not failed and result['changed'] is True
-
-
-def test_two_real_jobs_racing_on_the_simulator_never_both_report_success(server):
-    """Two clients create the same registry between each other's read and read-back; at least one must fail."""
-    from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registry
-
-    task = dict(TASK, state='present', update_secrets='on_create')
-    first, second = ZadigClient(server.url, server.sim_admin), ZadigClient(server.url, server.sim_admin)
-    original = first.create_registry
-
-    def create_and_let_the_rival_in(body):
-        answer = original(body)
-        second.create_registry(body)
-        return answer
-
-    first.create_registry = create_and_let_the_rival_in
-    with pytest.raises(TaskError) as info:
-        ensure_registry(first, task)
-    assert info.value.result['changed'] is True and len(info.value.result['duplicates']) == 2
-
-
-# ---- a registry_id update onto another registry's key ------------------------------------------------------------
-
-@pytest.mark.parametrize('move', [
-    {'address': 'https://other.example.com', 'namespace': 'team'},
-    {'address': 'HTTPS://Other.Example.com/', 'namespace': ' team '},
-])
-def test_moving_a_registry_onto_another_ones_key_is_refused_before_any_write(monkeypatch, move):
-    result, failed, session = run(monkeypatch, dict(move, registry_id=ID_A), [
-        Call('GET', OPENAPI, answer=[HARBOR, OTHER])])
-    assert failed and result['changed'] is False
-    assert ID_B in result['msg'] and 'two registries with one key' in result['msg']
-    assert writes(session) == []
+TOKEN = 'fault-admin-token'
+TIMEOUT = 0.3
+SLOW = 0.6
+KEY = ('https://harbor.example.com', 'platform')
+TASKS = {
+    'create': {'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor'},
+    'update': {'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'native'},
+    'delete': {'address': 'https://harbor.example.com', 'namespace': 'platform', 'state': 'absent'},
+}
+# operation: (task, registry on the server beforehand, method, path of the faulty request)
+OPERATIONS = {
+    'list': ('create', False, 'GET', OPENAPI),
+    'create': ('create', False, 'POST', OPENAPI),
+    'update': ('update', True, 'PUT', OPENAPI + '/.*'),
+    'delete': ('delete', True, 'DELETE', INTERNAL + '/.*'),
+    'who uses it': ('delete', True, 'GET', INTERNAL + '/.*/references'),
+    'in use, v4.1': ('delete', 'in use', 'DELETE', INTERNAL + '/.*'),
+}
+VERSION = {'who uses it': 'v4.2'}
+FAULTS = {
+    '503 once': dict(kind='status', status=503, count=1),
+    '503 always': dict(kind='status', status=503, count=99),
+    '502 once': dict(kind='status', status=502, count=1),
+    '504 once': dict(kind='status', status=504, count=1),
+    'dropped connection once': dict(kind='drop', count=1),
+    'dropped connection always': dict(kind='drop', count=99),
+    'answer after timeout once': dict(kind='latency', delay=SLOW, count=1),
+    'answer after timeout always': dict(kind='latency', delay=SLOW, count=99),
+    'commit then 500': dict(kind='commit_then_500', count=1),
+    'commit then dropped connection': dict(kind='commit_then_drop', count=1),
+    'proxy HTML 502 once': dict(kind='html', status=502, count=1),
+    'proxy HTML 502 always': dict(kind='html', status=502, count=99),
+    'login page with 200': dict(kind='html', status=200, count=1),
+    'truncated answer': dict(kind='truncate', count=1),
+    'answer trickling in once': dict(kind='trickle', keep=8, delay=0.1, count=1),
+    'answer trickling in always': dict(kind='trickle', keep=8, delay=0.1, count=99),
+    '429 once, Retry-After 0': dict(kind='status', status=429, count=1, headers={'Retry-After': '0'}),
+    '503 always, Retry-After 3600': dict(kind='status', status=503, count=99, headers={'Retry-After': '3600'}),
+    'JSON of another shape': dict(kind='malformed', body=[None, 1, 'x'], count=1),
+}
+REPORT = os.path.join('tests', 'output', 'reports', 'fault-matrix.txt')
 
 
-def test_moving_onto_a_free_key_or_keeping_the_key_is_fine(monkeypatch):
-    moved = reg(ID_A, address='https://new.example.com', is_default=True)
-    result, failed, dummy = run(monkeypatch, {'registry_id': ID_A, 'address': 'https://new.example.com'}, [
-        Call('GET', OPENAPI, answer=[HARBOR, OTHER]),
-        Call('PUT', OPENAPI + '/' + ID_A, answer=OK),
-        Call('GET', OPENAPI, answer=[moved, OTHER]),
-    ])
-    assert not failed and result['registry'] == moved
+def matching(sim):
+    return [r for r in sim.registries
+            if (normalise_address(r['reg_addr']), r['namespace'].strip()) == KEY]
 
 
-# ---- purge with nothing to keep ----------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('entries', [[], [{'address': 'https://a.example.com', 'namespace': 'n', 'state': 'absent'}]])
-@pytest.mark.parametrize('check_mode', [False, True])
-def test_purge_with_a_list_that_keeps_nothing_is_refused_before_any_request(monkeypatch, entries, check_mode):
-    session = script(monkeypatch, [])
-    with pytest.raises(InputError, match='names no registry to keep'):
-        ensure_registries(ZadigClient('https://z.example.com', 'tok'), entries, purge=True, check_mode=check_mode)
-    assert session.sent == []
-
-
-def test_an_empty_list_without_purge_reads_once_and_changes_nothing(monkeypatch):
-    session = script(monkeypatch, [Call('GET', OPENAPI, answer=[HARBOR])], base_url='https://z.example.com')
-    result = ensure_registries(ZadigClient('https://z.example.com', 'tok'), [], purge=False)
-    assert result['changed'] is False and len(session.sent) == 1
+def desired_state_reached(task_name, sim):
+    found = matching(sim)
+    if any(doc['id'] in sim.envs_using for doc in found):
+        return False
+    if task_name == 'create':
+        return len(found) == 1
+    if task_name == 'update':
+        return len(found) == 1 and found[0]['reg_provider'] == 'native'
+    return not found
 
 
-# ---- odd stored records ------------------------------------------------------------------------------------------
+def run_case(operation, fault_name):
+    task_name, existing, method, path = OPERATIONS[operation]
+    sim = Simulator(admin_tokens=[TOKEN], version=VERSION.get(operation, 'v4.1'))
+    if existing:
+        doc = sim.seed('https://harbor.example.com', provider='harbor', namespace='platform', is_default=True)
+        if existing == 'in use':
+            sim.add_env(doc['id'], project_name='shop', env_name='prod')
+    before = sim.snapshot()
+    spec = dict(FAULTS[fault_name])
+    sim.add_fault(spec.pop('kind'), method=method, path=path, **spec)
+    server = SimulatorServer(sim).start()
+    try:
+        client = ZadigClient(server.url, TOKEN, timeout=TIMEOUT, retries=3, backoff=0.01)
+        try:
+            result = ensure_registry(client, dict(TASKS[task_name]))
+            outcome, changed, message = 'ok', result['changed'], ''
+        except TaskError as exc:
+            outcome, changed, message = 'failed', exc.result.get('changed'), str(exc)
+        time.sleep(SLOW if 'timeout' in fault_name or 'trickling' in fault_name else 0)
+        after = sim.snapshot()
+        writes = sum(1 for entry in sim.log if entry[0] != 'GET')
+    finally:
+        server.stop()
+    problems = []
+    if len(matching(sim)) > 1:
+        problems.append('duplicate registry')
+    server_changed = after != before
+    if outcome == 'ok' and not desired_state_reached(task_name, sim):
+        problems.append('succeeded but the server does not hold what was asked')
+    if outcome == 'failed':
+        if TASKS[task_name].get('address') not in message:
+            problems.append('message does not name the registry')
+        if not any(word in message for word in ('HTTP ', 'cannot reach', 'no answer', 'cut off', 'unexpected answer',
+                                                'an environment uses it', 'did not arrive in full')):
+            problems.append('message gives no cause')
+        if server_changed != bool(changed) and 'may still apply' not in message:
+            problems.append('server changed=%s but the result says changed=%s' % (server_changed, changed))
+    return dict(operation=operation, fault=fault_name, outcome=outcome, changed=changed, writes=writes,
+                server_changed=server_changed, message=message, problems=problems)
 
-def test_a_stored_provider_of_null_fails_at_the_read_and_sends_no_write(monkeypatch):
-    result, failed, session = run(monkeypatch, dict(TASK, is_default=False), [
-        Call('GET', OPENAPI, answer=[dict(HARBOR, provider=None)])])
-    assert failed and 'has provider null' in result['msg'] and OPENAPI in result['msg']
-    assert writes(session) == []
 
-
-def test_is_default_as_a_string_is_never_read_as_true(monkeypatch):
-    result, failed, session = run(monkeypatch, dict(TASK, is_default=True), [
-        Call('GET', OPENAPI, answer=[dict(HARBOR, is_default='false')])])
-    assert failed and 'is_default a string' in result['msg'] and writes(session) == []
+def test_fault_matrix():
+    rows = []
+    for operation in OPERATIONS:
+        for fault_name in FAULTS:
+            if fault_name.startswith('commit') and operation in ('list', 'who uses it'):
+                continue
+            rows.append(run_case(operation, fault_name))
+    columns = ('request', 'fault', 'outcome', 'changed', 'writes', 'server changed', 'message / problems')
+    table = ['%-12s %-31s %-7s %-8s %-7s %-14s %s' % columns]
+    for row in rows:
+        note = '; '.join(row['problems']) or row['message'][:110]
+        table.append('%-12s %-31s %-7s %-8s %-7s %-14s %s' % (
+            row['operation'], row['fault'], row['outcome'], row['changed'], row['writes'], row['server_changed'], note))
+    table.append('%d faults tried: %d succeeded, %d failed cleanly, %d broke a promise'
+                 % (len(rows), sum(r['outcome'] == 'ok' for r in rows),
+                    sum(r['outcome'] == 'failed' and not r['problems'] for r in rows),
+                    sum(bool(r['problems']) for r in rows)))
+    os.makedirs(os.path.dirname(REPORT), exist_ok=True)
+    with open(REPORT, 'w', encoding='utf-8') as handle:
+        handle.write('\n'.join(table) + '\n')
+    broken = [r for r in rows if r['problems']]
+    assert not broken, '\n'.join(table)

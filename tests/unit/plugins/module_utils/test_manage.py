@@ -10,24 +10,10 @@ import pytest
 
 from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registries
-from ansible_collections.zadig.core.plugins.module_utils._plan import plan_all
-from ansible_collections.zadig.core.plugins.module_utils._registry import InputError, validate
+from ansible_collections.zadig.core.plugins.module_utils._registry import InputError
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
-
-URL = 'https://zadig.example.com'
-OK = {'message': 'success'}
-ID_A, ID_B, ID_C, ID_N = ('65a1b2c3d4e5f607182930%02x' % n for n in (1, 2, 3, 0xf0))
-
-
-def reg(rid, host, namespace='ns', provider='native', is_default=False):
-    return {'registry_id': rid, 'address': 'https://%s.example.com' % host, 'provider': provider, 'region': '',
-            'namespace': namespace, 'is_default': is_default}
-
-
-def entry(host, **kwargs):
-    kwargs.setdefault('namespace', 'ns')
-    kwargs.setdefault('provider', 'native')
-    return dict(address='https://%s.example.com' % host, **kwargs)
+from ansible_collections.zadig.core.tests.unit.scripted_lists import ID_A, ID_B, ID_C, OK, URL, entry, reg
+from ansible_collections.zadig.core.tests.unit.scripted_registry import HARBOR
 
 
 def run(monkeypatch, entries, calls, purge=False, check_mode=False):
@@ -159,14 +145,6 @@ def test_a_failed_write_after_earlier_writes_reports_them(monkeypatch):
     assert 'after 1 earlier change(s)' in str(info.value)
 
 
-def test_plan_all_predicts_the_default_handover_of_a_delete():
-    server = [reg(ID_A, 'a', is_default=True), reg(ID_B, 'b'), reg(ID_C, 'c')]
-    planned = plan_all(server, [validate({'registry_id': ID_A, 'state': 'absent'})])
-    plans, predicted = planned.plans, planned.predicted
-    assert plans[0].action == 'delete'
-    assert [(r['registry_id'], r['is_default']) for r in predicted] == [(ID_B, True), (ID_C, False)]
-
-
 def test_rival_creates_of_several_registries_are_all_named_at_once(monkeypatch):
     """Two jobs create the same three registries at the same moment: one run names every duplicate it can see."""
     rivals = [reg(ID_A, 'a'), reg(ID_B, 'b'), reg(ID_C, 'c')]
@@ -214,3 +192,20 @@ def test_a_write_refused_with_retry_after_is_resent_after_that_wait_only_within_
         with pytest.raises(TaskError, match=r'asked to be asked again in 120 seconds, longer than timeout'):
             run(monkeypatch, [entry('new')], calls)
         assert 120 not in slept
+
+
+# ---- purge with nothing to keep ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('entries', [[], [{'address': 'https://a.example.com', 'namespace': 'n', 'state': 'absent'}]])
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_purge_with_a_list_that_keeps_nothing_is_refused_before_any_request(monkeypatch, entries, check_mode):
+    session = script(monkeypatch, [])
+    with pytest.raises(InputError, match='names no registry to keep'):
+        ensure_registries(ZadigClient('https://z.example.com', 'tok'), entries, purge=True, check_mode=check_mode)
+    assert session.sent == []
+
+
+def test_an_empty_list_without_purge_reads_once_and_changes_nothing(monkeypatch):
+    session = script(monkeypatch, [Call('GET', OPENAPI, answer=[HARBOR])], base_url='https://z.example.com')
+    result = ensure_registries(ZadigClient('https://z.example.com', 'tok'), [], purge=False)
+    assert result['changed'] is False and len(session.sent) == 1

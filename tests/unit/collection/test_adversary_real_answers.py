@@ -417,7 +417,7 @@ def test_p1_oldest_cryptography_in_a_venv():
         pytest.skip('%s has cryptography %s, not 3.x' % (python, version))
     import ansible_collections  # pylint: disable=import-outside-toplevel
     root = os.path.dirname(list(ansible_collections.__path__)[0])
-    here = os.path.join(root, 'ansible_collections', 'zadig', 'core', 'tests', 'unit', 'reliability',
+    here = os.path.join(root, 'ansible_collections', 'zadig', 'core', 'tests', 'unit', 'collection',
                         os.path.basename(__file__))
     run = subprocess.run([python, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-x', '-k', 'p1_ and not venv',
                           here], capture_output=True, text=True, check=False, timeout=900,

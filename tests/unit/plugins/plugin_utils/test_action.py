@@ -4,21 +4,25 @@
 
 Each case runs the module's main() (its printed JSON) and the action plugin's
 in-process path against two simulators seeded alike, and compares the results
-and the requests each simulator saw. Then: which path a task takes.
+and the requests each simulator saw; expected_drift compares alike on both paths
+(the same failure, no write). Then: which path a task takes.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from unittest import mock
 
 import pytest
 
-from ansible_collections.zadig.core.plugins.action import zadig_registry as registry_action
-from ansible_collections.zadig.core.plugins.action import zadig_registry_info as info_action
+from ansible_collections.zadig.core.plugins.action import zadig_registry as registry_action, zadig_registry_info as info_action
 from ansible_collections.zadig.core.plugins.plugin_utils import _action
+from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
+from ansible_collections.zadig.core.tests.unit import two_paths
+from ansible_collections.zadig.core.tests.unit.scripted_lists import ID_A, ID_B
 from ansible_collections.zadig.core.tests.unit.two_paths import CONNECTION, same_on_both_paths
-from ansible_collections.zadig.core.tests.unit.utils import USER
+from ansible_collections.zadig.core.tests.unit.utils import ADMIN, USER
 
 CASES = [
     ('registry', {'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor'}),
@@ -141,3 +145,39 @@ def test_an_entry_that_is_not_a_dict_fails_without_showing_a_secret(monkeypatch,
     result, requests = same_on_both_paths(monkeypatch, 'registries', dict(CONNECTION, registries=registries))
     assert result['failed'] and requests == []
     assert 'admin-token' not in json.dumps(result) and 'SK-task-44' not in json.dumps(result)
+
+
+# ---- expected_drift on both paths: the same comparison, the same failure, no write ------------------------------
+
+LISTED = [{'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor', 'is_default': True},
+          {'address': 'https://other.example.com', 'namespace': 'team', 'provider': 'harbor'},
+          {'address': 'https://new.example.com', 'namespace': 'ns', 'provider': 'native'}]
+
+
+@pytest.mark.parametrize('check_mode', [True, False], ids=['check mode', 'real run'])
+@pytest.mark.parametrize('reviewed, fails', [
+    ({'create': [{'address': 'https://new.example.com', 'namespace': 'ns'}],
+      'update': [{'registry_id': None, 'fields': ['provider']}], 'delete': []}, False),
+    ({'create': [], 'update': [], 'delete': []}, True),
+    ({'create': [{'address': 'https://new.example.com', 'namespace': 'ns'}], 'update': [], 'delete': []}, True),
+], ids=['the reviewed drift', 'in sync reviewed', 'an update not reviewed'])
+def test_both_paths_compare_alike(monkeypatch, check_mode, reviewed, fails):
+    def seeded():
+        sim = Simulator(admin_tokens=[ADMIN], user_tokens=[USER])
+        sim.seed(address='https://harbor.example.com', namespace='platform', provider='harbor', is_default=True,
+                 registry_id=ID_A)
+        sim.seed(address='https://other.example.com', namespace='team', provider='native', registry_id=ID_B)
+        return sim
+    monkeypatch.setattr(two_paths, 'seeded', seeded)
+    reviewed = copy.deepcopy(reviewed)
+    for entry_ in reviewed['update']:
+        entry_['registry_id'] = ID_B
+    result, requests = two_paths.same_on_both_paths(monkeypatch, 'registries', dict(
+        two_paths.CONNECTION, registries=LISTED, expected_drift=reviewed), check_mode)
+    assert bool(result.get('failed')) is fails
+    if fails:
+        assert result['msg'].startswith('the drift is not the reviewed one (expected_drift): ')
+        assert result['expected_drift'] == reviewed and not any(r.startswith(('POST', 'PUT', 'DELETE'))
+                                                                for r in requests)
+    else:
+        assert result['changed'] is True

@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""``timeout`` bounds the whole request, whatever holds it: the status line and headers trickling in, a proxy that
-takes a CONNECT and never answers, a TLS handshake that stalls; and the rest of the class, found by searching it.
+"""``timeout`` bounds the whole request, whatever holds it: the status line and headers trickling in, a body that
+trickles, a proxy that takes a CONNECT and never answers, a TLS handshake that stalls.
 
 A write whose deadline passes is read back, never sent again blindly. Each test pins the requests it expects.
 """
@@ -15,13 +15,11 @@ import time
 
 import pytest
 
-from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, PUBLIC_KEY, ZadigClient
+from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registry
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
-from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 
-URL = 'https://zadig.example.com'
 TOKEN = 'tok-deadline-5e2a'
 TASK = {'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor'}
 
@@ -292,84 +290,43 @@ def test_a_server_silent_in_the_tls_handshake_is_not_a_certificate_problem():
     assert not info.value.delivered and info.value.safe_to_resend
 
 
-# ---- rate limits on every route a task reads ------------------------------------------------------------------
+# ---- a body that trickles ------------------------------------------------------------------------------------------
 
-def test_a_rate_limited_public_key_is_read_again_after_retry_after(sim_server):
+def test_a_read_trickling_in_ends_at_the_deadline_not_when_the_last_byte_arrives(sim_server):
     sim, server = sim_server
-    sim.seed('https://r.example.com', namespace='team', access_key='ak-1', secret_key='sk-secret-77')
-    sim.add_fault('status', method='GET', path=PUBLIC_KEY, status=429, headers={'Retry-After': '1'})
-    client = ZadigClient(server.url, TOKEN, timeout=5)
+    for number in range(10):
+        sim.seed('https://r%d.example.com' % number, namespace='team')
+    sim.add_fault('trickle', method='GET', path=OPENAPI, keep=50, delay=0.25, count=99)  # ~8 s for the whole list
+    client = ZadigClient(server.url, TOKEN, timeout=1, retries=0)
     start = time.monotonic()
-    assert client.list_registries_full()[0]['secret_key'] == 'sk-secret-77'
-    assert 1 <= time.monotonic() - start < 4
-    assert [entry[1] for entry in sim.log] == [PUBLIC_KEY, PUBLIC_KEY, INTERNAL]
-
-
-@pytest.mark.parametrize('status', [429, 503])
-def test_a_rate_limited_references_read_is_read_again_after_retry_after(status):
-    sim = Simulator(version='v4.2', admin_tokens=[TOKEN])
-    server = SimulatorServer(sim).start()
-    try:
-        registry = sim.seed('https://r.example.com', namespace='team')
-        path = '%s/%s/references' % (INTERNAL, registry['id'])
-        sim.add_fault('status', method='GET', path=path, status=status, headers={'Retry-After': '1'})
-        client = ZadigClient(server.url, TOKEN, timeout=5)
-        start = time.monotonic()
-        assert client.registry_references(registry['id']) == []
-        assert 1 <= time.monotonic() - start < 4
-        assert [entry[1] for entry in sim.log] == [path, path]
-    finally:
-        server.stop()
-
-
-def test_a_references_read_asked_to_wait_longer_than_timeout_fails_saying_so():
-    sim = Simulator(version='v4.2', admin_tokens=[TOKEN])
-    server = SimulatorServer(sim).start()
-    try:
-        registry = sim.seed('https://r.example.com', namespace='team')
-        sim.add_fault('status', method='GET', path='.*/references', status=429, headers={'Retry-After': '3600'})
-        with pytest.raises(ZadigAPIError) as info:
-            ZadigClient(server.url, TOKEN, timeout=5).registry_references(registry['id'])
-        assert 'HTTP 429' in str(info.value) and 'again in 3600 seconds' in str(info.value)
-        assert len(sim.log) == 1
-    finally:
-        server.stop()
-
-
-@pytest.mark.parametrize('value', ['-5', 'soon', '1.5', '', '\u00e9', 'Wed, 21 Oct 2015 07:28:00 GMT',
-                                   'Fri, 31 Dec 99999 23:59:59 GMT', '0'])
-def test_a_retry_after_that_is_negative_garbage_or_past_backs_off_as_usual(monkeypatch, value):
-    session = script(monkeypatch, [Call('GET', OPENAPI, 503, headers={'Retry-After': value}),
-                                   Call('GET', OPENAPI, answer=[])])
-    assert ZadigClient(URL, TOKEN, timeout=30).list_registries() == []
-    session.assert_done()
-    waits = [s['sleep'] for s in session.sent if 'sleep' in s]
-    assert waits in ([0.5], [0]), waits
-
-
-@pytest.mark.parametrize('value', ['99999999999999999999', 'Fri, 31 Dec 9999 23:59:59 GMT'])
-def test_a_huge_retry_after_fails_at_once_saying_so(monkeypatch, value):
-    session = script(monkeypatch, [Call('GET', OPENAPI, 429, headers={'Retry-After': value})])
     with pytest.raises(ZadigAPIError) as info:
-        ZadigClient(URL, TOKEN, timeout=30).list_registries()
-    session.assert_done()
-    assert 'HTTP 429' in str(info.value) and 'longer than timeout' in str(info.value)
+        client.list_registries()
+    elapsed = time.monotonic() - start
+    assert elapsed < 2.5, 'timeout 1 held the task %.1f s' % elapsed
+    assert 'did not arrive in full within 1 seconds' in str(info.value)
 
 
-# ---- redirects ----------------------------------------------------------------------------------------------------
+def test_a_read_trickling_in_once_is_read_again(sim_server):
+    sim, server = sim_server
+    for number in range(10):
+        sim.seed('https://r%d.example.com' % number, namespace='team')
+    sim.add_fault('trickle', method='GET', path=OPENAPI, keep=50, delay=0.25, count=1)
+    client = ZadigClient(server.url, TOKEN, timeout=1, retries=3, backoff=0.01)
+    start = time.monotonic()
+    assert len(client.list_registries()) == 10
+    assert time.monotonic() - start < 2.5
+    assert [entry[0] for entry in sim.log] == ['GET', 'GET']
 
-@pytest.mark.parametrize('status', [301, 302, 307, 308])
-def test_a_redirect_to_the_same_address_is_not_followed_round_and_round(monkeypatch, status):
-    session = script(monkeypatch, [Call('GET', OPENAPI, status, headers={'Location': URL + OPENAPI})])
-    with pytest.raises(ZadigAPIError) as info:
-        ZadigClient(URL, TOKEN).list_registries()
-    session.assert_done()
-    assert 'HTTP %d redirect to %s' % (status, URL + OPENAPI) in str(info.value) and 'zadig_url' in str(info.value)
 
-
-def test_a_write_redirected_is_not_sent_again(monkeypatch):
-    session = script(monkeypatch, [Call('POST', OPENAPI, 307, headers={'Location': URL + OPENAPI})])
-    with pytest.raises(ZadigAPIError) as info:
-        ZadigClient(URL, TOKEN).create_registry({})
-    session.assert_done()
-    assert not info.value.maybe_applied
+def test_a_write_whose_answer_trickles_past_the_deadline_is_read_back_never_resent(sim_server):
+    sim, server = sim_server
+    sim.add_fault('trickle', method='POST', path=OPENAPI, keep=2, delay=0.5, count=99)  # ~5 s for the answer
+    client = ZadigClient(server.url, TOKEN, timeout=1, retries=3, backoff=0.01)
+    start = time.monotonic()
+    with pytest.raises(TaskError) as info:
+        ensure_registry(client, dict(TASK))
+    elapsed = time.monotonic() - start
+    assert elapsed < 3, 'timeout 1 held the task %.1f s' % elapsed
+    assert info.value.result['changed'] is True and 'Nothing was sent again' in str(info.value)
+    assert [entry[0] for entry in sim.log] == ['GET', 'POST', 'GET']
+    assert len(sim.registries) == 1

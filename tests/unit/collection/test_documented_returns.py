@@ -20,9 +20,8 @@ from ansible_collections.zadig.core.plugins.module_utils import _crypto, _entry,
 from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI
 from ansible_collections.zadig.core.plugins.modules import zadig_registries, zadig_registry, zadig_registry_info
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
-from ansible_collections.zadig.core.tests.unit.plugins.module_utils.test_drift import ENTRIES, SERVER
-from ansible_collections.zadig.core.tests.unit.plugins.module_utils.test_manage_list import ID_C, entry
-from ansible_collections.zadig.core.tests.unit.plugins.modules.test_zadig_registry import (
+from ansible_collections.zadig.core.tests.unit.scripted_lists import ENTRIES, ID_C, SERVER, entry
+from ansible_collections.zadig.core.tests.unit.scripted_registry import (
     HARBOR, ID_A, ID_B, ID_NEW, OK, OTHER, REFUSED, TASK, no_references_route, reg, unused)
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator

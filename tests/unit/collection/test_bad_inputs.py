@@ -12,7 +12,7 @@ from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registries
 from ansible_collections.zadig.core.plugins.module_utils._registry import InputError
 from ansible_collections.zadig.core.plugins.modules import zadig_registry
-from ansible_collections.zadig.core.tests.unit.reliability.bad_inputs import LIST_CASES, MODULE_CASES
+from ansible_collections.zadig.core.tests.unit.collection.bad_inputs import LIST_CASES, MODULE_CASES
 from ansible_collections.zadig.core.tests.unit.scripted_http import script
 from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args
 

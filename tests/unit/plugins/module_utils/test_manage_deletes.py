@@ -7,12 +7,10 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, OPENAPI, ZadigClient
-from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registries
 from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError
-from ansible_collections.zadig.core.tests.unit.plugins.module_utils.test_manage_list import (
-    ID_A, ID_B, ID_C, OK, URL, entry, reg)
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
+from ansible_collections.zadig.core.tests.unit.scripted_lists import ID_A, ID_B, ID_C, OK, URL, entry, reg
 
 IN_USE = "The registry cannot be deleted, it's being used by environment"
 SHOP = {'references': [{'project_name': 'shop', 'project_alias': '', 'envs': [{'name': 'prod', 'alias': ''}]}]}
@@ -141,55 +139,7 @@ def test_a_write_answered_500_without_a_description_names_the_registry_that_brea
     assert "address without '//': registry reg.example.com:5000 namespace ns (%s)" % ID_B in str(info.value)
 
 
-def test_mfa_reason_is_named_with_advice(monkeypatch):
-    session = script(monkeypatch, [Call('GET', OPENAPI, 403, answer={'reason': 'mfa_verification_required'},
-                                        headers={'x-zadig-auth-reason': 'mfa_verification_required'})])
-    with pytest.raises(ZadigAPIError, match='multi-factor authentication .*mfa_verification_required'):
-        ZadigClient(URL, 'tok', retries=0).list_registries()
-    session.assert_done()
-
-
-def test_a_401_says_the_token_may_have_been_replaced(monkeypatch):
-    script(monkeypatch, [Call('GET', OPENAPI, 401)])
-    with pytest.raises(ZadigAPIError, match="from Zadig v4.3 on it must also be the user's current token"):
-        ZadigClient(URL, 'tok', retries=0).list_registries()
-
-
-# ---- the same against simulators of each version --------------------------------------------------------------------
-
-@pytest.mark.parametrize('version, advice', [('v4.1', None), ('v4.2', None), ('v4.3', 'current token'),
-                                             ('v5.0', 'current token'), ('main', 'current token')])
-def test_a_rotated_token_gets_advice_from_v43(version, advice):
-    from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
-
-    server = SimulatorServer(Simulator(version=version, admin_tokens=['old-admin-token'])).start()
-    try:
-        server.sim.rotate_token('old-admin-token', 'new-admin-token')
-        client = ZadigClient(server.url, 'old-admin-token', retries=0)
-        if advice is None:
-            assert client.list_registries() == []
-            return
-        with pytest.raises(ZadigAPIError, match='HTTP 401.*' + advice):
-            client.list_registries()
-        assert ZadigClient(server.url, 'new-admin-token').list_registries() == []
-    finally:
-        server.stop()
-
-
-@pytest.mark.parametrize('reason', ['mfa_verification_required', 'mfa_enrollment_required'])
-def test_mfa_from_v43_is_named(reason):
-    from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
-
-    server = SimulatorServer(Simulator(version='v4.3', admin_tokens=['mfa-admin-token'])).start()
-    try:
-        server.sim.require_mfa('mfa-admin-token', reason)
-        with pytest.raises(ZadigAPIError) as info:
-            ZadigClient(server.url, 'mfa-admin-token', retries=0).list_registries()
-        assert info.value.status == 403 and reason in str(info.value) and 'multi-factor' in str(info.value)
-        assert 'mfa-admin-token' not in str(info.value)
-    finally:
-        server.stop()
-
+# ---- against simulators of each version -------------------------------------------------------------------------
 
 @pytest.mark.parametrize('version', ['v4.1', 'v4.2', 'v4.3', 'v5.0', 'main'])
 def test_purge_keeps_a_registry_in_use_on_every_version(version):

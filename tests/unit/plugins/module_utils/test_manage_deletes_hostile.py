@@ -1,20 +1,18 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""An adversary's findings on 0.2 (drift, adoption, safe deletes), each against the simulator in-process.
+"""An adversary's findings on safe deletes and dedupe (docs/user-guide.md, section 6a), and on a server holding two
+defaults, each against the simulator in-process.
 
 Tests that fail reproduce a defect; tests that pass pin a promise nobody had tested in this form.
-The promises are those of docs/user-guide.md, sections 5 to 6a (drift, adoption, safe deletes).
 """
 
 from __future__ import annotations
-
-import json
 
 import pytest
 
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._entry import EXPECTED_ERRORS
-from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registries, registry_info
+from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registries
 from ansible_collections.zadig.core.plugins.module_utils._registry import ConflictError, InputError
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
 from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator
@@ -22,9 +20,7 @@ from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulato
 ADMIN = 'adversary-drift-admin-4c1e'
 USER = 'adversary-drift-user-9b2d'
 URL = 'https://zadig.example.com'
-SECRET = 'SK-adversary-drift-77e1'
 WRITES = ('POST', 'PUT', 'DELETE')
-REFERENCES = 'GET /api/aslan/system/registry/namespaces/:id/references'
 
 
 def _sim(monkeypatch, version='v4.2'):
@@ -47,151 +43,6 @@ def _native(host, namespace='ns', **kwargs):
 
 def _defaults(sim):
     return [doc['id'] for doc in sim.registries if doc['is_default']]
-
-
-# ---- promise 1: drift, least privilege -----------------------------------------------------------------------------
-
-@pytest.mark.parametrize('provider, region', [('swr', 'cn-north-4'), ('ecr', 'us-east-1')])
-def test_a_check_run_with_a_non_admin_token_over_an_swr_or_ecr_update_warns_instead_of_failing(
-        monkeypatch, provider, region):
-    """DEFECT (promise 1, least privilege): an update of an swr/ecr registry makes prepare() re-read through the
-    admin-only internal list outside the partial-read fallback, so an auditor's check run fails with HTTP 403
-    instead of comparing the OpenAPI fields."""
-    sim = _sim(monkeypatch)
-    sim.seed('https://main.example.com', namespace='ns', is_default=True)
-    sim.seed('https://cloud.example.com', provider=provider, namespace='ns', region=region)
-    entries = [dict(address='https://cloud.example.com', namespace='ns', provider=provider, region=region,
-                    is_default=True)]
-    result = ensure_registries(_client(USER), entries, check_mode=True)
-    assert [u['fields'] for u in result['drift']['update']] == [['is_default']]
-    assert result['warnings']
-    assert _writes(sim) == []
-
-
-def test_fail_on_drift_with_a_non_admin_token_over_an_swr_update_fails_on_the_drift_not_on_403(monkeypatch):
-    """DEFECT (promise 1): the same auditor's fail_on_drift job fails with the internal list's 403, not with the
-    one-line drift summary, and its result carries no drift."""
-    sim = _sim(monkeypatch)
-    sim.seed('https://main.example.com', namespace='ns', is_default=True)
-    sim.seed('https://cloud.example.com', provider='swr', namespace='ns', region='cn-north-4')
-    entries = [dict(address='https://cloud.example.com', namespace='ns', provider='swr', region='cn-north-4',
-                    is_default=True)]
-    with pytest.raises(TaskError) as caught:
-        ensure_registries(_client(USER), entries, fail_on_drift=True)
-    assert str(caught.value).startswith('drift found: 0 to create, 1 to update, 0 to delete')
-    assert caught.value.result['drift']['update'][0]['fields'] == ['is_default']
-
-
-def test_a_non_admin_check_run_names_the_credentials_it_could_not_compare(monkeypatch):
-    """Promise 1 held: an auditor's check run comparing a secret lists it under not_compared and warns."""
-    sim = _sim(monkeypatch)
-    sim.seed('https://a.example.com', namespace='ns', is_default=True, secret_key='stored')
-    result = ensure_registries(_client(USER), [_native('a', secret_key=SECRET, is_default=False)], check_mode=True)
-    assert result['drift']['not_compared'] == ['secret_key']
-    assert [u['fields'] for u in result['drift']['update']] == [['is_default']]
-    assert any('not compared' in w or 'were compared' in w for w in result['warnings'])
-    assert SECRET not in json.dumps(result)
-    assert _writes(sim) == []
-
-
-@pytest.mark.parametrize('check_mode', [True, False])
-def test_fail_on_drift_is_one_line_writes_nothing_and_ignores_unmanaged(monkeypatch, check_mode):
-    """Promise 1 held: one line, no write, drift in the failure; an unmanaged registry alone is no drift."""
-    sim = _sim(monkeypatch)
-    sim.seed('https://a.example.com', namespace='ns', is_default=True)
-    sim.seed('https://stray.example.com\nX', namespace='by\nhand')
-    in_sync = ensure_registries(_client(), [_native('a', is_default=True)], check_mode=check_mode,
-                                fail_on_drift=True)
-    assert in_sync['drift']['in_sync'] and len(in_sync['drift']['unmanaged']) == 1
-    before = sim.snapshot()
-    with pytest.raises(TaskError) as caught:
-        ensure_registries(_client(), [_native('a', is_default=True, secret_key=SECRET), _native('new')],
-                          check_mode=check_mode, fail_on_drift=True)
-    message = str(caught.value)
-    assert '\n' not in message and SECRET not in message and SECRET not in json.dumps(caught.value.result)
-    assert message.startswith('drift found: 1 to create, 1 to update, 0 to delete')
-    assert caught.value.result['drift']['update'][0]['fields'] == ['secret_key']
-    assert _writes(sim) == [] and sim.snapshot() == before
-
-
-# ---- promise 2: export ---------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('params', [{'provider': 'harbor'}, {'is_default': True}, {'address': 'https://a.example.com', 'provider': 'native'}])
-def test_an_export_filtered_past_a_duplicate_still_applies_without_change(monkeypatch, params):
-    """DEFECT (promise 2): duplicates are looked for among the filtered registries only, so a registry whose twin
-    the filter left out is exported by address and namespace, and applying the export fails: '2 registries match'."""
-    sim = _sim(monkeypatch)
-    sim.seed('https://a.example.com', provider='harbor', namespace='ns', is_default=True)
-    sim.seed('https://A.example.com/', provider='native', namespace=' ns2 ')
-    sim.seed('https://a.example.com', provider='native', namespace='ns')
-    exported = registry_info(_client(), params)
-    sim.log.clear()
-    result = ensure_registries(_client(), exported['zadig_registries'], check_mode=True)
-    assert result['drift']['in_sync'] and result['changed'] is False
-    assert len(sim.log) == 1
-
-
-def test_an_export_by_registry_id_of_a_duplicate_still_applies_without_change(monkeypatch):
-    """DEFECT (promise 2): the same through the registry_id option of zadig_registry_info."""
-    sim = _sim(monkeypatch)
-    first = sim.seed('https://a.example.com', provider='harbor', namespace='ns', is_default=True)
-    sim.seed('https://a.example.com', provider='harbor', namespace='ns')
-    exported = registry_info(_client(), {'registry_id': first['id']})
-    result = ensure_registries(_client(), exported['zadig_registries'], check_mode=True)
-    assert result['drift']['in_sync']
-
-
-def test_an_export_of_a_region_stored_with_spaces_applies_without_change(monkeypatch):
-    """DEFECT (promise 2): a region stored with surrounding spaces is exported as stored, validate() trims it, the
-    plan compares it untrimmed, and applying the export updates the region."""
-    sim = _sim(monkeypatch)
-    sim.seed('https://a.example.com', provider='harbor', namespace='ns', region=' cn-north-4 ', is_default=True)
-    exported = registry_info(_client(), {})
-    result = ensure_registries(_client(), exported['zadig_registries'], check_mode=True)
-    assert result['drift']['in_sync'], result['drift']
-
-
-def test_duplicates_do_not_group_different_hosts_behind_the_same_user_info(monkeypatch):
-    """DEFECT (promise 2): normalise_address() takes 'user:password' of https://user:password@host for the host,
-    so two registries on different hosts are reported as duplicates of one natural key."""
-    sim = _sim(monkeypatch)
-    sim.seed('https://robot:pw@a.example.com', namespace='ns', is_default=True)
-    sim.seed('https://robot:pw@b.example.com', namespace='ns')
-    assert registry_info(_client(), {})['duplicates'] == []
-
-
-def _hostile(sim):
-    """A server as the UI, old versions and people leave it: every oddity below at once."""
-    pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
-    sim.seed('https://reg.example.com', provider='harbor', namespace='team', is_default=True, secret_key=SECRET,
-             access_key='AK-adv', projects=None)
-    sim.seed('HTTPS://Reg.Example.com/', provider='native', namespace=' team ', projects=[])
-    sim.seed('reg.example.com:5000', provider='native', namespace='team')
-    sim.seed('https://other.example.com:8443/', provider='acr-enterprise', namespace='x', is_default=True)
-    sim.seed('https://jf.example.com', provider='jfrog', namespace='x', enable_tls=False, tls_cert=pem)
-    sim.seed('https://empty.example.com', provider='', namespace='x')
-    sim.seed('https://spaces.example.com', provider='native', namespace='my team', projects=['<all_projects>'])
-    sim.seed('https://ecr.example.com', provider='ecr', namespace='', region='us-east-1', enable_tls=True,
-             tls_cert=pem, projects=['p2', 'p1'])
-    sim.seed('https://tls.example.com', provider='native', namespace='t', enable_tls=False, tls_cert=pem)
-
-
-@pytest.mark.parametrize('details', [False, True])
-def test_the_export_of_a_hostile_server_applies_without_change_in_one_or_two_requests(monkeypatch, details):
-    """Promise 2 held: duplicates, odd addresses and providers, two defaults, spaces, ecr without namespace, a
-    certificate with TLS off, projects null/[]/all: the export applies with no change, no secret shown."""
-    sim = _sim(monkeypatch)
-    _hostile(sim)
-    exported = registry_info(_client(), {'details': details})
-    assert SECRET not in json.dumps(exported) and 'AK-adv' not in json.dumps(exported)
-    assert [len(group) for group in exported['duplicates']] == [2]
-    before = sim.snapshot()
-    for check_mode in (True, False):
-        sim.log.clear()
-        result = ensure_registries(_client(), exported['zadig_registries'], check_mode=check_mode)
-        assert result['drift']['in_sync'] and result['drift']['unmanaged'] == [] and not result['changed']
-        assert len(sim.log) <= (2 if details else 1)
-    assert sim.snapshot() == before
 
 
 # ---- promise 3: safe deletes ---------------------------------------------------------------------------------------
@@ -360,30 +211,3 @@ def test_updating_a_second_default_does_not_take_the_default_from_the_one_the_li
     ensure_registries(_client(), entries)
     assert first['id'] in _defaults(sim)
     assert ensure_registries(_client(), entries, check_mode=True)['drift']['in_sync']
-
-
-# ---- promise 5: versions ---------------------------------------------------------------------------------------------
-
-def test_v43_rotated_token_and_mfa_are_named(monkeypatch):
-    """Promise 5 held: a 401 from v4.3 says the token may have been replaced; an MFA 403 names its reason."""
-    sim = _sim(monkeypatch, 'v4.3')
-    sim.seed('https://a.example.com', namespace='ns', is_default=True)
-    sim.rotate_token(ADMIN, 'adversary-drift-admin-new')
-    with pytest.raises(TaskError, match="HTTP 401.*user's current token [(]Zadig replaces it"):
-        ensure_registries(_client(), [_native('a')], check_mode=True)
-    sim.require_mfa('adversary-drift-admin-new', 'mfa_enrollment_required')
-    with pytest.raises(TaskError, match='HTTP 403.*mfa_enrollment_required'):
-        ensure_registries(_client('adversary-drift-admin-new'), [_native('a')], check_mode=True)
-
-
-@pytest.mark.parametrize('version', ['v4.1', 'v4.2', 'v5.0', 'main'])
-def test_an_empty_500_names_the_registry_without_slashes(monkeypatch, version):
-    """Promise 5 held: a write answered 500 with no body names the stored address without '//'."""
-    sim = _sim(monkeypatch, version)
-    sim.seed('https://a.example.com', namespace='ns', is_default=True)
-    bad = sim.seed('host.example.com:5000', namespace='legacy')
-    with pytest.raises(TaskError) as caught:
-        ensure_registries(_client(), [_native('new')])
-    assert 'host.example.com:5000' in str(caught.value) and bad['id'] in str(caught.value)
-    fixed = ensure_registries(_client(), [{'registry_id': bad['id'], 'address': 'https://host.example.com:5000'}])
-    assert fixed['changed'] is True

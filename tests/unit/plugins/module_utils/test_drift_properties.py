@@ -1,12 +1,10 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Properties of the drift report and of the export, over random servers, against the simulator in-process.
+"""Properties of the drift report, over random servers, against the simulator in-process.
 
-  (a) for a random list over a server with duplicates and registries in use, with purge and dedupe at random:
-      check mode and the real run report the same drift (on v4.2 and later, which say who uses a registry), check
-      mode writes nothing, no registry in use is ever deleted, and a rerun is in sync;
-  (b) the export of any server, applied with the role's pipeline to the same server, changes nothing, in one request
-      (two when read with details), and holds no secret.
+For a random list over a server with duplicates and registries in use, with purge and dedupe at random: check
+mode and the real run report the same drift (on v4.2 and later, which say who uses a registry), check mode
+writes nothing, no registry in use is ever deleted, and a rerun is in sync.
 """
 
 from __future__ import annotations
@@ -20,8 +18,8 @@ hypothesis = pytest.importorskip('hypothesis')
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registries, registry_info  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.zadig.core.plugins.module_utils._entry import EXPECTED_ERRORS  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registries  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -104,23 +102,3 @@ def test_check_mode_and_the_real_run_report_the_same_drift(
     again, again_error = attempt(client, entries, purge=purge, dedupe=dedupe)
     if again_error is None:
         assert again['drift']['in_sync'], again['drift']
-
-
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-@given(stored=st.lists(STORED, max_size=8), details=st.booleans())
-@pytest.mark.parametrize('mode', ['v4.1', 'main'])
-def test_the_export_applied_to_the_same_server_changes_nothing(monkeypatch, mode, stored, details):
-    sim = simulator(mode, stored)
-    use_simulator(monkeypatch, sim)
-    exported = registry_info(ZadigClient('https://zadig.example.com', TOKEN), {'details': details})
-    assert not any(secret in json.dumps(exported) for secret in SECRETS)
-    assert len(exported['zadig_registries']) == len(sim.registries)
-    before = sim.snapshot()
-    for check_mode in (True, False):
-        sim.log.clear()
-        result = ensure_registries(ZadigClient('https://zadig.example.com', TOKEN), exported['zadig_registries'],
-                                   check_mode=check_mode)
-        assert result['changed'] is False and result['drift']['in_sync'], result['drift']
-        assert result['drift']['unmanaged'] == []
-        assert len(sim.log) <= (2 if details else 1)
-    assert sim.snapshot() == before

@@ -1,15 +1,12 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What lies between Ansible and Zadig: a link that trickles, a gateway that rate-limits, a proxy that is wrong.
-
-``timeout`` bounds each request as a whole; reads wait what ``Retry-After`` asks when that fits in ``timeout``;
-a proxy's failure names the proxy and its variable, never its password, and is not retried when it cannot succeed.
-"""
+"""The proxy a request to Zadig goes through: taken from the task's environment, NO_PROXY honoured, a malformed one
+named before any request, and a proxy's failure naming the proxy and its variable, never its password, and not
+retried when it cannot succeed."""
 
 from __future__ import annotations
 
 import importlib.util
-import time
 
 import pytest
 import requests
@@ -17,105 +14,13 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError, ProxyError
 
 from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
-from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registry
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 
 URL = 'https://zadig.example.com'
 TOKEN = 'tok-network-7c1d'
-TASK = {'address': 'https://harbor.example.com', 'namespace': 'platform', 'provider': 'harbor'}
 
 
-# ---- timeout is a deadline ----------------------------------------------------------------------------------------
-
-def test_a_read_trickling_in_ends_at_the_deadline_not_when_the_last_byte_arrives(sim_server):
-    sim, server = sim_server
-    for number in range(10):
-        sim.seed('https://r%d.example.com' % number, namespace='team')
-    sim.add_fault('trickle', method='GET', path=OPENAPI, keep=50, delay=0.25, count=99)  # ~8 s for the whole list
-    client = ZadigClient(server.url, TOKEN, timeout=1, retries=0)
-    start = time.monotonic()
-    with pytest.raises(ZadigAPIError) as info:
-        client.list_registries()
-    elapsed = time.monotonic() - start
-    assert elapsed < 2.5, 'timeout 1 held the task %.1f s' % elapsed
-    assert 'did not arrive in full within 1 seconds' in str(info.value)
-
-
-def test_a_read_trickling_in_once_is_read_again(sim_server):
-    sim, server = sim_server
-    for number in range(10):
-        sim.seed('https://r%d.example.com' % number, namespace='team')
-    sim.add_fault('trickle', method='GET', path=OPENAPI, keep=50, delay=0.25, count=1)
-    client = ZadigClient(server.url, TOKEN, timeout=1, retries=3, backoff=0.01)
-    start = time.monotonic()
-    assert len(client.list_registries()) == 10
-    assert time.monotonic() - start < 2.5
-    assert [entry[0] for entry in sim.log] == ['GET', 'GET']
-
-
-def test_a_write_whose_answer_trickles_past_the_deadline_is_read_back_never_resent(sim_server):
-    sim, server = sim_server
-    sim.add_fault('trickle', method='POST', path=OPENAPI, keep=2, delay=0.5, count=99)  # ~5 s for the answer
-    client = ZadigClient(server.url, TOKEN, timeout=1, retries=3, backoff=0.01)
-    start = time.monotonic()
-    with pytest.raises(TaskError) as info:
-        ensure_registry(client, dict(TASK))
-    elapsed = time.monotonic() - start
-    assert elapsed < 3, 'timeout 1 held the task %.1f s' % elapsed
-    assert info.value.result['changed'] is True and 'Nothing was sent again' in str(info.value)
-    assert [entry[0] for entry in sim.log] == ['GET', 'POST', 'GET']
-    assert len(sim.registries) == 1
-
-
-# ---- rate limits and restarts -------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('status', [429, 503])
-def test_a_read_waits_what_retry_after_asks(monkeypatch, status):
-    session = script(monkeypatch, [Call('GET', OPENAPI, status, headers={'Retry-After': '7'}),
-                                   Call('GET', OPENAPI, answer=[])])
-    assert ZadigClient(URL, TOKEN, timeout=30).list_registries() == []
-    session.assert_done()
-    assert [s['sleep'] for s in session.sent if 'sleep' in s] == [7]
-
-
-def test_retry_after_as_an_http_date_is_honoured(monkeypatch):
-    later = time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(time.time() + 5))
-    session = script(monkeypatch, [Call('GET', OPENAPI, 429, headers={'Retry-After': later}),
-                                   Call('GET', OPENAPI, answer=[])])
-    ZadigClient(URL, TOKEN, timeout=30).list_registries()
-    waits = [s['sleep'] for s in session.sent if 'sleep' in s]
-    assert len(waits) == 1 and 3 <= waits[0] <= 6
-
-
-def test_a_429_without_retry_after_backs_off_like_a_503(monkeypatch):
-    session = script(monkeypatch, [Call('GET', OPENAPI, 429), Call('GET', OPENAPI, 429),
-                                   Call('GET', OPENAPI, answer=[])])
-    ZadigClient(URL, TOKEN).list_registries()
-    assert [s['sleep'] for s in session.sent if 'sleep' in s] == [0.5, 1.0]
-
-
-def test_a_wait_longer_than_the_timeout_fails_at_once_saying_so(monkeypatch):
-    session = script(monkeypatch, [Call('GET', OPENAPI, 429, headers={'Retry-After': '600'})])
-    with pytest.raises(ZadigAPIError) as info:
-        ZadigClient(URL, TOKEN, timeout=30).list_registries()
-    session.assert_done()
-    assert 'HTTP 429' in str(info.value) and 'again in 600 seconds' in str(info.value)
-    assert 'timeout' in str(info.value)
-
-
-@pytest.mark.parametrize('method', ['POST', 'PUT'])
-def test_a_write_refused_429_is_not_sent_again(monkeypatch, method):
-    rid = '65a1b2c3d4e5f60718293a4b'
-    path = OPENAPI if method == 'POST' else OPENAPI + '/' + rid
-    session = script(monkeypatch, [Call(method, path, 429, headers={'Retry-After': '1'})])
-    client = ZadigClient(URL, TOKEN)
-    with pytest.raises(ZadigAPIError) as info:
-        client.create_registry({}) if method == 'POST' else client.update_registry(rid, {})
-    session.assert_done()
-    assert info.value.status == 429
-
-
-# ---- proxies --------------------------------------------------------------------------------------------------
+# ---- a proxy that is malformed, unreachable or refuses -----------------------------------------------------------
 
 @pytest.mark.parametrize('variable, value, rule', [
     ('HTTPS_PROXY', 'http://user:pw-secret-91@proxy.example.com:99999', 'port'),
@@ -215,3 +120,19 @@ def test_a_real_proxy_answering_407_to_connect_is_named_once(refusing_proxy):
     assert 'refused authentication' in message and 'HTTPS_PROXY' in message, message
     assert 'pw-secret-93' not in message
     assert refusing_proxy.seen == 1, 'a proxy refusing authentication was asked again'
+
+
+# ---- NO_PROXY, from the task's environment only -------------------------------------------------------------------
+
+@pytest.mark.parametrize('no_proxy', ['zadig.example.com', '.example.com', 'example.com', '*'])
+def test_no_proxy_of_the_environment_given_is_honoured(monkeypatch, no_proxy):
+    session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
+    ZadigClient(URL, TOKEN, environ={'HTTPS_PROXY': 'http://p:3128', 'NO_PROXY': no_proxy}).list_registries()
+    assert session.sent[0]['proxies'] == {}
+
+
+def test_the_process_no_proxy_does_not_leak_into_another_environment(monkeypatch):
+    monkeypatch.setenv('NO_PROXY', '*')
+    session = script(monkeypatch, [Call('GET', OPENAPI, answer=[])])
+    ZadigClient(URL, TOKEN, environ={'HTTPS_PROXY': 'http://p:3128'}).list_registries()
+    assert session.sent[0]['proxies'] == {'https': 'http://p:3128'}

@@ -41,8 +41,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.zadig.core.plugins.modules import zadig_registry_info
-from ansible_collections.zadig.core.tests.unit.reliability.test_tls import (  # noqa: F401  pylint: disable=unused-import
-    TOKEN, https_server)
+from ansible_collections.zadig.core.tests.unit.https_simulator import TOKEN
 from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args
 
 TYPE_FILE = pathlib.Path(__file__).resolve().parents[3] / 'docs' / 'awx' / 'zadig-credential-type.yml'
