@@ -1,8 +1,8 @@
 # Copyright: (c) 2026, zadig.core contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Exercise every ```yaml block of README.md, docs/*.md and roles/registries/README.md as written (issue 22).
+"""Exercise every ```yaml block of README.md, docs/*.md and roles/registries/README.md as written.
 
-scripts/doc_commands.py runs the documents' shell commands, but nothing ran their YAML: a playbook, a task or an
+tests/docs/doc_commands.py runs the documents' shell commands, but nothing ran their YAML: a playbook, a task or an
 AWX object could stop working while its page still showed it. Each block is read from its document, so an edit of
 the docs is tested too, and must match one entry of EXAMPLES (which scenario exercises it, and how) or of NOT_RUN
 (why not); any other block fails the run, as does an entry whose block is gone.

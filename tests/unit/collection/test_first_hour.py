@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A new user's first hour: every message says what to do, every documented file says what is true.
 
-The documented commands themselves run as written in scripts/test's build stage (scripts/doc_commands.py).
+The documented commands themselves run as written in scripts/test's build stage (tests/docs/doc_commands.py).
 """
 
 from __future__ import annotations

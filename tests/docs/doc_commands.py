@@ -9,9 +9,9 @@ with the reason: any other command a document gains is run, and one the runner d
 documents' YAML blocks are tests/docs/doc_examples.py's (the docs stage).
 
 What a user must replace is replaced, and only that: Zadig's example address and the token's "...". The closing
-hint of scripts/demo is run the same way, and the demo's output must hold no warning (issue 22).
+hint of scripts/demo is run the same way, and the demo's output must hold no warning.
 
-Usage: python scripts/doc_commands.py REPO   (with the main venv's tools on PATH; about a minute)
+Usage: python tests/docs/doc_commands.py REPO   (with the main venv's tools on PATH; about a minute)
 """
 
 from __future__ import annotations
