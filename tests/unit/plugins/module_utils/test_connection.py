@@ -16,10 +16,9 @@ from ansible_collections.zadig.core.plugins.module_utils._connection import CONN
 from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 from ansible_collections.zadig.core.tests.unit.utils import ModuleExit, capture_exit, module_args, through_run_module
+from ansible_collections.zadig.core.tests.unit.scripted_client import TOKEN, URL
 
-URL = 'https://zadig.example.com'
 CA = certifi.where()
-TOKEN = 'tok-SECRET-7f3a9b'
 
 
 def refused_before_any_request(monkeypatch, words, **kwargs):

@@ -10,9 +10,7 @@ import pytest
 from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, PUBLIC_KEY, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
-
-URL = 'https://zadig.example.com'
-TOKEN = 'tok-SECRET-7f3a9b'
+from ansible_collections.zadig.core.tests.unit.scripted_client import TOKEN, URL
 
 
 def failure(monkeypatch, calls, action=lambda c: c.list_registries()):

@@ -12,24 +12,7 @@ import requests
 from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
-
-URL = 'https://zadig.example.com'
-TOKEN = 'tok-SECRET-7f3a9b'
-RID = '65a1b2c3d4e5f60718293a4b'
-
-
-def client(**kwargs):
-    kwargs.setdefault('backoff', 0.5)
-    return ZadigClient(URL + '/', TOKEN, **kwargs)
-
-
-def fails(monkeypatch, call, action=lambda c: c.list_registries(), **kwargs):
-    session = script(monkeypatch, [call])
-    with pytest.raises(ZadigAPIError) as info:
-        action(client(retries=0, **kwargs))
-    session.assert_done()
-    assert TOKEN not in str(info.value)
-    return info.value
+from ansible_collections.zadig.core.tests.unit.scripted_client import RID, URL, fails
 
 
 # ---- error mapping -----------------------------------------------------------------------------------------

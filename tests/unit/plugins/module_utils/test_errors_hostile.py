@@ -16,27 +16,9 @@ import requests
 from ansible_collections.zadig.core.plugins.module_utils._api import OPENAPI, ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._manage import TaskError, ensure_registries
-from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
-from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator
+from ansible_collections.zadig.core.tests.unit.simulated_zadig import ADMIN, URL, client_of, native, simulated
 
 TOKEN = 'adversary-admin-token-31f7c9'
-URL = 'https://zadig.example.com'
-ADMIN = 'adversary-drift-admin-4c1e'
-USER = 'adversary-drift-user-9b2d'
-
-
-def _sim(monkeypatch, version='v4.2'):
-    sim = Simulator(version=version, admin_tokens=[ADMIN], user_tokens=[USER], licensed=True)
-    use_simulator(monkeypatch, sim)
-    return sim
-
-
-def _client(token=ADMIN):
-    return ZadigClient(URL, token, backoff=0)
-
-
-def _native(host, namespace='ns', **kwargs):
-    return dict(address='https://%s.example.com' % host, namespace=namespace, provider='native', **kwargs)
 
 
 # ---- Promise 4: odd answers --------------------------------------------------------------------------------------
@@ -61,24 +43,24 @@ def test_a_json_null_answer_is_not_called_not_json(monkeypatch):
 
 def test_v43_rotated_token_and_mfa_are_named(monkeypatch):
     """Promise 5 held: a 401 from v4.3 says the token may have been replaced; an MFA 403 names its reason."""
-    sim = _sim(monkeypatch, 'v4.3')
+    sim = simulated(monkeypatch, 'v4.3')
     sim.seed('https://a.example.com', namespace='ns', is_default=True)
     sim.rotate_token(ADMIN, 'adversary-drift-admin-new')
     with pytest.raises(TaskError, match="HTTP 401.*user's current token [(]Zadig replaces it"):
-        ensure_registries(_client(), [_native('a')], check_mode=True)
+        ensure_registries(client_of(), [native('a')], check_mode=True)
     sim.require_mfa('adversary-drift-admin-new', 'mfa_enrollment_required')
     with pytest.raises(TaskError, match='HTTP 403.*mfa_enrollment_required'):
-        ensure_registries(_client('adversary-drift-admin-new'), [_native('a')], check_mode=True)
+        ensure_registries(client_of('adversary-drift-admin-new'), [native('a')], check_mode=True)
 
 
 @pytest.mark.parametrize('version', ['v4.1', 'v4.2', 'v5.0', 'main'])
 def test_an_empty_500_names_the_registry_without_slashes(monkeypatch, version):
     """Promise 5 held: a write answered 500 with no body names the stored address without '//'."""
-    sim = _sim(monkeypatch, version)
+    sim = simulated(monkeypatch, version)
     sim.seed('https://a.example.com', namespace='ns', is_default=True)
     bad = sim.seed('host.example.com:5000', namespace='legacy')
     with pytest.raises(TaskError) as caught:
-        ensure_registries(_client(), [_native('new')])
+        ensure_registries(client_of(), [native('new')])
     assert 'host.example.com:5000' in str(caught.value) and bad['id'] in str(caught.value)
-    fixed = ensure_registries(_client(), [{'registry_id': bad['id'], 'address': 'https://host.example.com:5000'}])
+    fixed = ensure_registries(client_of(), [{'registry_id': bad['id'], 'address': 'https://host.example.com:5000'}])
     assert fixed['changed'] is True

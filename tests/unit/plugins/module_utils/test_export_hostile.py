@@ -12,25 +12,8 @@ import json
 
 import pytest
 
-from ansible_collections.zadig.core.plugins.module_utils._api import ZadigClient
 from ansible_collections.zadig.core.plugins.module_utils._manage import ensure_registries, registry_info
-from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator
-from ansible_collections.zadig.core.tests.unit.sim_transport import use_simulator
-
-ADMIN = 'adversary-drift-admin-4c1e'
-USER = 'adversary-drift-user-9b2d'
-URL = 'https://zadig.example.com'
-SECRET = 'SK-adversary-drift-77e1'
-
-
-def _sim(monkeypatch, version='v4.2'):
-    sim = Simulator(version=version, admin_tokens=[ADMIN], user_tokens=[USER], licensed=True)
-    use_simulator(monkeypatch, sim)
-    return sim
-
-
-def _client(token=ADMIN):
-    return ZadigClient(URL, token, backoff=0)
+from ansible_collections.zadig.core.tests.unit.simulated_zadig import SECRET, client_of, simulated
 
 
 # ---- promise 2: export ---------------------------------------------------------------------------------------------
@@ -39,44 +22,44 @@ def _client(token=ADMIN):
 def test_an_export_filtered_past_a_duplicate_still_applies_without_change(monkeypatch, params):
     """DEFECT (promise 2): duplicates are looked for among the filtered registries only, so a registry whose twin
     the filter left out is exported by address and namespace, and applying the export fails: '2 registries match'."""
-    sim = _sim(monkeypatch)
+    sim = simulated(monkeypatch)
     sim.seed('https://a.example.com', provider='harbor', namespace='ns', is_default=True)
     sim.seed('https://A.example.com/', provider='native', namespace=' ns2 ')
     sim.seed('https://a.example.com', provider='native', namespace='ns')
-    exported = registry_info(_client(), params)
+    exported = registry_info(client_of(), params)
     sim.log.clear()
-    result = ensure_registries(_client(), exported['zadig_registries'], check_mode=True)
+    result = ensure_registries(client_of(), exported['zadig_registries'], check_mode=True)
     assert result['drift']['in_sync'] and result['changed'] is False
     assert len(sim.log) == 1
 
 
 def test_an_export_by_registry_id_of_a_duplicate_still_applies_without_change(monkeypatch):
     """DEFECT (promise 2): the same through the registry_id option of zadig_registry_info."""
-    sim = _sim(monkeypatch)
+    sim = simulated(monkeypatch)
     first = sim.seed('https://a.example.com', provider='harbor', namespace='ns', is_default=True)
     sim.seed('https://a.example.com', provider='harbor', namespace='ns')
-    exported = registry_info(_client(), {'registry_id': first['id']})
-    result = ensure_registries(_client(), exported['zadig_registries'], check_mode=True)
+    exported = registry_info(client_of(), {'registry_id': first['id']})
+    result = ensure_registries(client_of(), exported['zadig_registries'], check_mode=True)
     assert result['drift']['in_sync']
 
 
 def test_an_export_of_a_region_stored_with_spaces_applies_without_change(monkeypatch):
     """DEFECT (promise 2): a region stored with surrounding spaces is exported as stored, validate() trims it, the
     plan compares it untrimmed, and applying the export updates the region."""
-    sim = _sim(monkeypatch)
+    sim = simulated(monkeypatch)
     sim.seed('https://a.example.com', provider='harbor', namespace='ns', region=' cn-north-4 ', is_default=True)
-    exported = registry_info(_client(), {})
-    result = ensure_registries(_client(), exported['zadig_registries'], check_mode=True)
+    exported = registry_info(client_of(), {})
+    result = ensure_registries(client_of(), exported['zadig_registries'], check_mode=True)
     assert result['drift']['in_sync'], result['drift']
 
 
 def test_duplicates_do_not_group_different_hosts_behind_the_same_user_info(monkeypatch):
     """DEFECT (promise 2): normalise_address() takes 'user:password' of https://user:password@host for the host,
     so two registries on different hosts are reported as duplicates of one natural key."""
-    sim = _sim(monkeypatch)
+    sim = simulated(monkeypatch)
     sim.seed('https://robot:pw@a.example.com', namespace='ns', is_default=True)
     sim.seed('https://robot:pw@b.example.com', namespace='ns')
-    assert registry_info(_client(), {})['duplicates'] == []
+    assert registry_info(client_of(), {})['duplicates'] == []
 
 
 def _hostile(sim):
@@ -99,15 +82,15 @@ def _hostile(sim):
 def test_the_export_of_a_hostile_server_applies_without_change_in_one_or_two_requests(monkeypatch, details):
     """Promise 2 held: duplicates, odd addresses and providers, two defaults, spaces, ecr without namespace, a
     certificate with TLS off, projects null/[]/all: the export applies with no change, no secret shown."""
-    sim = _sim(monkeypatch)
+    sim = simulated(monkeypatch)
     _hostile(sim)
-    exported = registry_info(_client(), {'details': details})
+    exported = registry_info(client_of(), {'details': details})
     assert SECRET not in json.dumps(exported) and 'AK-adv' not in json.dumps(exported)
     assert [len(group) for group in exported['duplicates']] == [2]
     before = sim.snapshot()
     for check_mode in (True, False):
         sim.log.clear()
-        result = ensure_registries(_client(), exported['zadig_registries'], check_mode=check_mode)
+        result = ensure_registries(client_of(), exported['zadig_registries'], check_mode=check_mode)
         assert result['drift']['in_sync'] and result['drift']['unmanaged'] == [] and not result['changed']
         assert len(sim.log) <= (2 if details else 1)
     assert sim.snapshot() == before

@@ -18,6 +18,7 @@ from ansible_collections.zadig.core.plugins.module_utils._api import INTERNAL, O
 from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPIError
 from ansible_collections.zadig.core.plugins.module_utils._mask import Finder, MASK, Masker, remove_occurring, secret_forms
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
+from ansible_collections.zadig.core.tests.unit.scripted_client import RID, TOKEN, URL, client
 
 EXAMPLES = int(os.environ.get('ZADIG_PROPERTY_EXAMPLES', '300'))
 
@@ -87,15 +88,6 @@ def test_remove_values_given_only_the_occurring_values_masks_the_same(values, re
 
 
 # ---- secrets a server echoes, in every form, in the client's messages ----------------------------------------------
-
-URL = 'https://zadig.example.com'
-TOKEN = 'tok-SECRET-7f3a9b'
-RID = '65a1b2c3d4e5f60718293a4b'
-
-
-def client(**kwargs):
-    kwargs.setdefault('backoff', 0.5)
-    return ZadigClient(URL + '/', TOKEN, **kwargs)
 
 
 def test_token_and_registered_secrets_echoed_by_the_server_are_masked(monkeypatch):

@@ -24,27 +24,9 @@ from ansible_collections.zadig.core.plugins.module_utils._errors import ZadigAPI
 from ansible_collections.zadig.core.tests.simulator.zadig_simulator import Simulator, SimulatorServer
 from ansible_collections.zadig.core.tests.unit.scripted_http import Call, script
 from ansible_collections.zadig.core.tests.unit.utils import capture_exit, module_args, through_run_module
+from ansible_collections.zadig.core.tests.unit.scripted_client import REGISTRY, RID, TOKEN, URL, client, fails
 
-URL = 'https://zadig.example.com'
 CA = certifi.where()
-TOKEN = 'tok-SECRET-7f3a9b'
-RID = '65a1b2c3d4e5f60718293a4b'
-REGISTRY = {'registry_id': RID, 'address': 'https://reg.example.com', 'provider': 'harbor', 'region': '',
-            'namespace': 'team', 'is_default': True}
-
-
-def client(**kwargs):
-    kwargs.setdefault('backoff', 0.5)
-    return ZadigClient(URL + '/', TOKEN, **kwargs)
-
-
-def fails(monkeypatch, call, action=lambda c: c.list_registries(), **kwargs):
-    session = script(monkeypatch, [call])
-    with pytest.raises(ZadigAPIError) as info:
-        action(client(retries=0, **kwargs))
-    session.assert_done()
-    assert TOKEN not in str(info.value)
-    return info.value
 
 
 # ---- what reaches requests ---------------------------------------------------------------------------------
